@@ -1,0 +1,30 @@
+// SPDX-License-Identifier: MIT
+// The command line: CLI11 definitions kept in one translation unit (CLI11 is slow to compile).
+#pragma once
+
+#include <tfrun/app/options.hpp>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace tfrun::app {
+
+enum class Command { none, start, run, check, env, export_files, version };
+
+struct Invocation {
+  Command command = Command::none;
+  GivenOptions options;
+  bool json = false;    // check, env
+  bool strict = false;  // check
+  std::optional<std::string> instance; // env NAME.N
+  std::vector<std::string> argv;       // run: the command and its arguments
+  std::optional<std::string> signal_target; // run: group | main
+  // A message CLI11 produced for --help/--version (exit 0) or a usage error (exit 64).
+  std::optional<std::string> early_output;
+  int early_status = 0;
+};
+
+[[nodiscard]] Invocation parse_command_line(int argc, const char* const* argv);
+
+} // namespace tfrun::app

@@ -1,0 +1,14 @@
+// SPDX-License-Identifier: MIT
+// One function per command; each returns tfrun's exit status or throws a typed error.
+#pragma once
+
+#include <tfrun/app/cli.hpp>
+
+namespace tfrun::app {
+
+int check_command(const Invocation& invocation);
+int env_command(const Invocation& invocation);
+int start_command(const Invocation& invocation);
+int run_command(const Invocation& invocation);
+
+} // namespace tfrun::app

@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: MIT
+// Renders children's lines and tfrun's `system` lines in the chosen format and hands them to the sink.
+#pragma once
+
+#include <tfrun/app/options.hpp>
+#include <tfrun/app/output_sink.hpp>
+#include <tfrun/core/line_splitter.hpp>
+#include <tfrun/core/log_format.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <ctime>
+#include <string>
+#include <string_view>
+
+namespace tfrun::app {
+
+// Per-process rendering state: the fixed parts of its prefix.
+struct LineSource {
+  std::string name; // "web.1", or "system"
+  std::string type; // "web", or "system"
+  core::LinePrefix prefix;
+};
+
+class LogOutput {
+public:
+  LogOutput(OutputSink& sink, LogFormat format, core::TextStyle style);
+
+  [[nodiscard]] LineSource make_source(const std::string& name, const std::string& type,
+                                       std::string_view color) const;
+  [[nodiscard]] const LineSource& system_source() const { return m_system; }
+
+  // Batches: begin() reads the clock once, add() renders, commit() hands the batch to the sink.
+  void begin();
+  void add(const LineSource& source, const core::LinePiece& piece, bool system = false);
+  void commit();
+
+  // One tfrun event line, rendered and submitted at once.
+  void system_line(const std::string& text);
+
+private:
+  OutputSink& m_sink;
+  LogFormat m_format;
+  core::TextStyle m_style;
+  LineSource m_system;
+  std::string m_batch;
+  std::time_t m_clock_second = -1;
+  std::string m_clock;          // "HH:MM:SS", local time, cached per second
+  std::string m_timestamp;      // RFC 3339, JSON mode
+};
+
+} // namespace tfrun::app

@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: MIT
+// Turns the bytes of one child's pipe into whole lines (DESIGN.md §6): a line is emitted at its newline,
+// at EOF, when a quiet period ends it, or in chunks when it grows past the limit. Never on a short timer.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace tfrun::core {
+
+// 1 MiB: lines up to this length arrive whole; a longer one is cut into chunks of this size.
+constexpr std::size_t k_max_line_bytes = 1024 * 1024;
+
+struct LinePiece {
+  std::string_view text; // without the newline; valid until the next call on the splitter
+  bool continuation = false; // this piece continues a line whose start was already emitted
+  bool complete = true;      // false: the line goes on (a chunk, or a partial line shown after silence)
+};
+
+class LineSplitter {
+public:
+  explicit LineSplitter(std::size_t max_line_bytes = k_max_line_bytes) : m_max_line_bytes(max_line_bytes) {}
+
+  // Calls `emit(const LinePiece&)` for each whole line (and each full chunk) in `bytes`; keeps the rest.
+  template <typename Emit> void feed(std::string_view bytes, Emit&& emit);
+  // Emits the held partial line, if any, marked incomplete (a quiet period passed or EOF was reached).
+  template <typename Emit> void flush(Emit&& emit);
+
+  [[nodiscard]] bool has_partial() const { return !m_partial.empty(); }
+  [[nodiscard]] std::size_t buffered_bytes() const { return m_partial.size(); }
+
+private:
+  template <typename Emit> void emit_piece(std::string_view text, bool complete, Emit& emit);
+  void release_large_buffer();
+
+  std::size_t m_max_line_bytes;
+  std::string m_partial;
+  bool m_in_continuation = false; // the start of the current line was already emitted
+};
+
+template <typename Emit> void LineSplitter::emit_piece(std::string_view text, bool complete, Emit& emit) {
+  emit(LinePiece{text, m_in_continuation, complete});
+  m_in_continuation = !complete;
+}
+
+template <typename Emit> void LineSplitter::feed(std::string_view bytes, Emit&& emit) {
+  while (!bytes.empty()) {
+    const auto newline = bytes.find('\n');
+    const auto take = newline == std::string_view::npos ? bytes.size() : newline;
+    if (m_partial.empty() && newline != std::string_view::npos && take <= m_max_line_bytes) {
+      emit_piece(bytes.substr(0, take), true, emit); // fast path: no copy
+      bytes.remove_prefix(take + 1);
+      continue;
+    }
+    const auto room = m_max_line_bytes - m_partial.size();
+    if (take > room) {
+      m_partial.append(bytes.substr(0, room));
+      bytes.remove_prefix(room);
+      emit_piece(m_partial, false, emit);
+      m_partial.clear();
+      continue;
+    }
+    m_partial.append(bytes.substr(0, take));
+    if (newline == std::string_view::npos) {
+      return;
+    }
+    bytes.remove_prefix(take + 1);
+    emit_piece(m_partial, true, emit);
+    m_partial.clear();
+    release_large_buffer();
+  }
+}
+
+template <typename Emit> void LineSplitter::flush(Emit&& emit) {
+  if (m_partial.empty()) {
+    return;
+  }
+  emit_piece(m_partial, false, emit);
+  m_partial.clear();
+  release_large_buffer();
+}
+
+} // namespace tfrun::core

@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: MIT
+// How a child's line looks on tfrun's stdout (DESIGN.md §6): text with time, padded name and colour, or
+// one JSON object per line. Pure: the time comes in already read.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace tfrun::core {
+
+struct TextStyle {
+  bool color = false;
+  bool timestamp = true;
+  bool prefix = true; // false: the child's bytes alone (--no-prefix)
+  std::size_t name_width = 6;
+};
+
+// 6 normal + 6 bright foreground colours; types take them in Procfile order.
+[[nodiscard]] std::string_view palette_color(std::size_t type_index);
+constexpr std::string_view k_system_color = "\x1b[1m"; // bold: tfrun's own lines stand apart
+constexpr std::string_view k_reset = "\x1b[0m";
+
+// The fixed parts of one process's prefix, built once per process so each line costs a few appends.
+struct LinePrefix {
+  std::string before_time;       // colour start
+  std::string after_time;        // " web.1  | " (with the reset when coloured)
+  std::string after_time_cont;   // " web.1  + ": marks a continuation of a line already shown
+};
+
+[[nodiscard]] LinePrefix make_line_prefix(const TextStyle& style, std::string_view name, std::string_view color);
+
+// Appends one output line: prefix, the text unchanged, newline. `clock` is "HH:MM:SS".
+void append_text_line(std::string& out, const TextStyle& style, const LinePrefix& prefix, std::string_view clock,
+                      bool continuation, std::string_view text);
+
+struct JsonLine {
+  std::string_view ts; // RFC 3339 with milliseconds
+  std::string_view process;
+  std::string_view type;
+  std::string_view text;
+  bool system = false;
+  bool continuation = false; // continues a line already emitted
+  bool partial = false;      // the line goes on in a later object
+};
+void append_json_line(std::string& out, const JsonLine& line);
+
+// "2026-11-22T02:41:50.123Z" from milliseconds since the epoch.
+[[nodiscard]] std::string format_rfc3339_utc(std::int64_t epoch_ms);
+// "02:41:50".
+[[nodiscard]] std::string format_clock(int hours, int minutes, int seconds);
+
+} // namespace tfrun::core

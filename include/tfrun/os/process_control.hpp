@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: MIT
+// Small OS calls the runtime needs around its children.
+#pragma once
+
+#include <string>
+#include <sys/types.h>
+#include <vector>
+
+namespace tfrun::os {
+
+// PR_SET_CHILD_SUBREAPER: orphaned descendants come back to tfrun instead of init. False where unsupported.
+bool become_child_subreaper();
+[[nodiscard]] bool is_pid1();
+// Soft RLIMIT_NOFILE up to the hard limit: each child costs a pipe.
+void raise_open_file_limit();
+
+// kill(-pgid, sig); false when the group no longer exists.
+bool signal_group(pid_t pgid, int sig);
+bool signal_process(pid_t pid, int sig);
+
+// tfrun's current children (from /proc): adopted orphans included.
+[[nodiscard]] std::vector<pid_t> list_children();
+// The process group of `pid`, or -1 when it is gone.
+[[nodiscard]] pid_t process_group_of(pid_t pid);
+// The command name of `pid` ("sleep"), or empty.
+[[nodiscard]] std::string process_name(pid_t pid);
+
+// Whether something already listens on TCP `port` (any local address).
+[[nodiscard]] bool tcp_port_in_use(int port);
+
+struct PipeEnds {
+  int read_fd = -1;
+  int write_fd = -1;
+};
+// A close-on-exec pipe whose read end is non-blocking. Throws std::system_error.
+[[nodiscard]] PipeEnds make_output_pipe();
+
+} // namespace tfrun::os

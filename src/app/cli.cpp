@@ -1,0 +1,223 @@
+// SPDX-License-Identifier: MIT
+#include <tfrun/app/cli.hpp>
+
+#include <tfrun/core/exit_codes.hpp>
+
+#include <CLI/CLI.hpp>
+
+#include <cctype>
+#include <sstream>
+
+namespace tfrun::app {
+namespace {
+
+constexpr const char* k_exit_status_epilogue = R"(
+Exit status:
+  0     success
+  1-255 start: the status of the process whose exit stopped the formation (128+n if killed by signal n);
+        130/143 when tfrun itself was stopped by SIGINT/SIGTERM
+        run: the command's status; 128+n if killed by signal n; 126 not executable; 127 not found
+  64    usage error: unknown flag, bad flag value, unknown process type in a formation
+  65    bad input data: a malformed Procfile, env file or tfrun.toml
+  66    missing input file: no Procfile, a named env file that does not exist
+  70    internal error in tfrun
+  71    system error: the OS refused (fork, pipe, signals)
+
+Every option can also be set in tfrun.toml and in a TFRUN_<OPTION> variable
+(command line > environment > tfrun.toml > defaults). See tfrun(1).)";
+
+// Raw option text, kept as text so bad values get tfrun's own messages naming the flag.
+struct RawOptions {
+  std::string procfile, root, port, timeout, color, log_format, quiet_period;
+  std::vector<std::string> env_files, formation;
+  bool no_timestamp = false, no_prefix = false;
+  CLI::Option *procfile_opt{}, *root_opt{}, *env_opt{}, *port_opt{}, *timeout_opt{}, *color_opt{},
+      *log_format_opt{}, *quiet_opt{}, *formation_opt{};
+};
+
+void add_input_options(CLI::App& app, RawOptions& raw) {
+  raw.procfile_opt = app.add_option("-f,--procfile", raw.procfile, "Procfile to read (default: Procfile)")
+                         ->envname("TFRUN_PROCFILE")
+                         ->type_name("FILE");
+  raw.root_opt = app.add_option("-d,--root", raw.root, "app root directory (default: the Procfile's folder)")
+                     ->envname("TFRUN_ROOT")
+                     ->type_name("DIR");
+  raw.env_opt = app.add_option("-e,--env", raw.env_files,
+                               "env file(s), repeatable or comma-separated (default: .env in the root if present)")
+                    ->envname("TFRUN_ENV")
+                    ->type_name("FILE")
+                    ->delimiter(',');
+  raw.port_opt =
+      app.add_option("-p,--port", raw.port, "base port (default: PORT from env files, then $PORT, then 5000)")
+          ->envname("TFRUN_PORT")
+          ->type_name("N");
+}
+
+void add_output_options(CLI::App& app, RawOptions& raw) {
+  raw.timeout_opt = app.add_option("-t,--timeout", raw.timeout, "grace period before SIGKILL (default: 5)")
+                        ->envname("TFRUN_TIMEOUT")
+                        ->type_name("SECONDS");
+  raw.color_opt = app.add_option("--color", raw.color, "colour the prefixes: auto, always or never")
+                      ->envname("TFRUN_COLOR")
+                      ->type_name("WHEN");
+  app.add_flag("--no-timestamp", raw.no_timestamp, "omit the time column")->envname("TFRUN_NO_TIMESTAMP");
+  app.add_flag("--no-prefix", raw.no_prefix, "print the children's lines without time and name")
+      ->envname("TFRUN_NO_PREFIX");
+  raw.log_format_opt = app.add_option("--log-format", raw.log_format, "text or json (one object per line)")
+                           ->envname("TFRUN_LOG_FORMAT")
+                           ->type_name("FORMAT");
+  raw.quiet_opt = app.add_option("--quiet-period", raw.quiet_period,
+                                 "show a partial line after this much silence (default: 1s)")
+                      ->envname("TFRUN_QUIET_PERIOD")
+                      ->type_name("DURATION");
+}
+
+void add_formation_option(CLI::App& app, RawOptions& raw) {
+  raw.formation_opt = app.add_option("-m,--formation", raw.formation, "formation, e.g. web=2,worker=4 or all=2")
+                          ->envname("TFRUN_FORMATION")
+                          ->type_name("SPEC");
+}
+
+std::optional<std::string> given(const CLI::Option* option, const std::string& value) {
+  if (option == nullptr || option->count() == 0) {
+    return std::nullopt;
+  }
+  return value;
+}
+
+GivenOptions to_given(const RawOptions& raw) {
+  GivenOptions out;
+  out.procfile = given(raw.procfile_opt, raw.procfile);
+  out.root = given(raw.root_opt, raw.root);
+  out.env_files_given = raw.env_opt != nullptr && raw.env_opt->count() > 0;
+  out.env_files = raw.env_files;
+  out.port = given(raw.port_opt, raw.port);
+  out.timeout = given(raw.timeout_opt, raw.timeout);
+  out.color = given(raw.color_opt, raw.color);
+  out.log_format = given(raw.log_format_opt, raw.log_format);
+  out.quiet_period = given(raw.quiet_opt, raw.quiet_period);
+  out.no_timestamp = raw.no_timestamp;
+  out.no_prefix = raw.no_prefix;
+  out.formation = raw.formation;
+  return out;
+}
+
+// Each subcommand binds its own RawOptions: CLI11 counts an option per subcommand.
+struct Subcommands {
+  CLI::App* start{};
+  CLI::App* run{};
+  CLI::App* check{};
+  CLI::App* env{};
+  CLI::App* version{};
+  RawOptions start_raw, run_raw, check_raw, env_raw;
+};
+
+void define_commands(CLI::App& app, Subcommands& sub, Invocation& invocation, std::vector<std::string>& start_specs) {
+  RawOptions* raw = &sub.start_raw;
+  sub.start = app.add_subcommand("start", "run the formation: every process type of the Procfile");
+  add_input_options(*sub.start, *raw);
+  add_output_options(*sub.start, *raw);
+  add_formation_option(*sub.start, *raw);
+  sub.start->add_option("spec", start_specs, "formation: web=2 worker=4, all=2, or a bare type name")
+      ->type_name("SPEC");
+
+  raw = &sub.run_raw;
+  sub.run = app.add_subcommand("run", "run a one-off command in the app's environment");
+  add_input_options(*sub.run, *raw);
+  add_output_options(*sub.run, *raw);
+  sub.run->add_option("--signal-target", invocation.signal_target,
+                      "where forwarded signals go: group (default) or main")
+      ->envname("TFRUN_SIGNAL_TARGET")
+      ->type_name("TARGET");
+  sub.run->prefix_command();
+
+  raw = &sub.check_raw;
+  sub.check = app.add_subcommand("check", "validate the Procfile, env files and tfrun.toml; show the formation");
+  add_input_options(*sub.check, *raw);
+  add_formation_option(*sub.check, *raw);
+  sub.check->add_option("spec", start_specs, "formation to show (as for start)")->type_name("SPEC");
+  sub.check->add_flag("--json", invocation.json, "print the whole resolved model as JSON");
+  sub.check->add_flag("--strict", invocation.strict, "treat warnings as errors");
+
+  raw = &sub.env_raw;
+  sub.env = app.add_subcommand("env", "print the environment an instance (or a one-off) would receive");
+  add_input_options(*sub.env, *raw);
+  add_formation_option(*sub.env, *raw);
+  sub.env->add_option("instance", invocation.instance, "an instance such as web.1 (default: a one-off)")
+      ->type_name("NAME.N");
+  sub.env->add_flag("--json", invocation.json, "print a JSON object");
+
+  sub.version = app.add_subcommand("version", "print tfrun's version");
+}
+
+const RawOptions* chosen_options(const Subcommands& sub, Command command) {
+  switch (command) {
+  case Command::start: return &sub.start_raw;
+  case Command::run: return &sub.run_raw;
+  case Command::check: return &sub.check_raw;
+  case Command::env: return &sub.env_raw;
+  default: return nullptr;
+  }
+}
+
+Command chosen_command(const Subcommands& sub) {
+  if (sub.start->parsed()) {
+    return Command::start;
+  }
+  if (sub.run->parsed()) {
+    return Command::run;
+  }
+  if (sub.check->parsed()) {
+    return Command::check;
+  }
+  if (sub.env->parsed()) {
+    return Command::env;
+  }
+  return sub.version->parsed() ? Command::version : Command::none;
+}
+
+} // namespace
+
+Invocation parse_command_line(int argc, const char* const* argv) {
+  Invocation invocation;
+  CLI::App app{"tfrun: run a Procfile app: every process, one output stream, clean shutdown", "tfrun"};
+  app.footer(k_exit_status_epilogue);
+  app.set_version_flag("-V,--version", std::string(TFRUN_VERSION));
+  app.require_subcommand(1);
+  Subcommands sub;
+  std::vector<std::string> start_specs;
+  define_commands(app, sub, invocation, start_specs);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    if (error.get_exit_code() == 0) {
+      std::ostringstream out;
+      std::ostringstream err;
+      app.exit(error, out, err);
+      invocation.early_output = out.str();
+      invocation.early_status = 0;
+      return invocation;
+    }
+    std::string message = error.what();
+    if (!message.empty()) {
+      message[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(message[0])));
+    }
+    invocation.early_output = "tfrun: error: " + message + "\nRun 'tfrun --help' for more information.\n";
+    invocation.early_status = core::exit_code::usage;
+    return invocation;
+  }
+  invocation.command = chosen_command(sub);
+  if (const auto* raw = chosen_options(sub, invocation.command)) {
+    invocation.options = to_given(*raw);
+  }
+  invocation.options.formation.insert(invocation.options.formation.end(), start_specs.begin(), start_specs.end());
+  if (invocation.command == Command::run) {
+    invocation.argv = sub.run->remaining();
+    if (!invocation.argv.empty() && invocation.argv.front() == "--") {
+      invocation.argv.erase(invocation.argv.begin());
+    }
+  }
+  return invocation;
+}
+
+} // namespace tfrun::app

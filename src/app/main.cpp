@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: MIT
+#include <tfrun/app/main.hpp>
+
+#include <tfrun/app/cli.hpp>
+#include <tfrun/app/commands.hpp>
+#include <tfrun/app/errors.hpp>
+#include <tfrun/os/signal_guard.hpp>
+
+#include <exception>
+#include <iostream>
+
+namespace tfrun::app {
+namespace {
+
+int dispatch(const Invocation& invocation) {
+  switch (invocation.command) {
+  case Command::start: return start_command(invocation);
+  case Command::run: return run_command(invocation);
+  case Command::check: return check_command(invocation);
+  case Command::env: return env_command(invocation);
+  case Command::version: std::cout << "tfrun " << TFRUN_VERSION << '\n'; return core::exit_code::success;
+  case Command::export_files:
+  case Command::none: break;
+  }
+  std::cerr << "tfrun: error: no command given\nRun 'tfrun --help' for more information.\n";
+  return core::exit_code::usage;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  os::block_signals_at_start();
+  try {
+    const auto invocation = parse_command_line(argc, argv);
+    if (invocation.command != Command::start && invocation.command != Command::run) {
+      os::restore_original_signal_mask(); // only the supervisors take signals over
+    }
+    if (invocation.early_output) {
+      (invocation.early_status == 0 ? std::cout : std::cerr) << *invocation.early_output << std::flush;
+      return invocation.early_status;
+    }
+    return dispatch(invocation);
+  } catch (const InputError& error) {
+    return error.exit_status(); // diagnostics were printed where they were found
+  } catch (const Error& error) {
+    std::cerr << "tfrun: error: " << error.what() << '\n';
+    return error.exit_status();
+  } catch (const std::exception& error) {
+    std::cerr << "tfrun: internal error: " << error.what() << '\n';
+    return core::exit_code::internal;
+  }
+}
+
+} // namespace tfrun::app

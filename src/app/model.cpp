@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: MIT
+#include <tfrun/app/model.hpp>
+
+#include <tfrun/app/errors.hpp>
+#include <tfrun/app/files.hpp>
+#include <tfrun/app/options_resolution.hpp>
+#include <tfrun/core/dotenv.hpp>
+#include <tfrun/core/settings_check.hpp>
+
+#include <ostream>
+
+namespace tfrun::app {
+namespace {
+
+struct SettingsFile {
+  core::FileSettings settings;
+  std::string text;
+  bool exists = false;
+};
+
+SettingsFile read_settings(const std::string& path, core::Diagnostics& diagnostics) {
+  SettingsFile out;
+  if (auto text = read_text_file(path)) {
+    out.exists = true;
+    out.text = std::move(*text);
+    out.settings = core::parse_settings(out.text, path, diagnostics);
+  }
+  return out;
+}
+
+core::Procfile read_procfile(const ResolvedOptions& options, core::Diagnostics& diagnostics) {
+  const auto text = read_text_file(options.procfile_path);
+  if (!text) {
+    throw MissingFileError(options.procfile_path + ": no such file (name another Procfile with -f FILE)");
+  }
+  return core::parse_procfile(*text, options.procfile_path, diagnostics);
+}
+
+std::vector<core::EnvVariable> read_env_files(const ResolvedOptions& options, const core::Environment& inherited,
+                                              core::Diagnostics& diagnostics) {
+  const core::EnvLookup lookup = [&](std::string_view name) { return inherited.get(name); };
+  std::vector<std::vector<core::EnvVariable>> files;
+  for (std::size_t i = 0; i < options.env_files.size(); ++i) {
+    const auto& path = options.env_files[i];
+    const auto text = read_text_file(path);
+    if (!text) {
+      if (options.env_file_required[i]) {
+        throw MissingFileError(path + ": no such env file");
+      }
+      continue;
+    }
+    files.push_back(core::parse_dotenv(*text, path, lookup, diagnostics));
+  }
+  return core::merge_env_files(files);
+}
+
+void report(const core::Diagnostics& diagnostics, std::ostream& out) {
+  for (const auto& diagnostic : diagnostics.items()) {
+    out << core::format_diagnostic(diagnostic);
+  }
+  out.flush();
+}
+
+void resolve_formation(Model& model, const LoadRequest& request) {
+  try {
+    model.formation = core::parse_formation(model.options.formation);
+    model.instances = core::expand_formation(model.procfile, model.formation, model.base_port);
+  } catch (const core::FormationError& error) {
+    throw UsageError(error.what());
+  }
+  if (model.instances.empty() && !request.allow_empty_formation) {
+    throw UsageError("the formation starts no process (every count is 0)");
+  }
+}
+
+} // namespace
+
+Model load_model(const GivenOptions& given, const core::Environment& inherited, const LoadRequest& request,
+                 std::ostream& diagnostics_out) {
+  core::Diagnostics diagnostics;
+  Model model;
+  model.inherited = inherited;
+  const auto settings_dir = settings_dir_for(given);
+  auto settings_file = read_settings(join_path(settings_dir, "tfrun.toml"), diagnostics);
+  model.has_settings_file = settings_file.exists;
+  model.settings = std::move(settings_file.settings);
+  if (diagnostics.has_errors()) {
+    report(diagnostics, diagnostics_out);
+    throw InputError();
+  }
+  model.options = resolve_options(given, model.settings, settings_dir);
+  model.procfile = read_procfile(model.options, diagnostics);
+  model.env_file_variables = read_env_files(model.options, inherited, diagnostics);
+  if (settings_file.exists) {
+    core::check_settings_against_procfile(model.settings, model.procfile, model.options.settings_path,
+                                          settings_file.text, diagnostics);
+  }
+  if (request.strict) {
+    diagnostics.promote_warnings();
+  }
+  report(diagnostics, diagnostics_out);
+  if (diagnostics.has_errors()) {
+    throw InputError();
+  }
+  model.warnings = diagnostics.warnings();
+  const auto base = core::choose_base_port(model.options.port, model.env_file_variables, inherited);
+  if (!base.port) {
+    throw Error(base.error_in_file ? core::exit_code::data : core::exit_code::usage, base.error);
+  }
+  model.base_port = *base.port;
+  resolve_formation(model, request);
+  return model;
+}
+
+core::Environment child_environment(const Model& model, const core::Instance* instance) {
+  std::vector<std::pair<std::string, std::string>> process_env;
+  core::ChildIdentity identity{"run.1", model.base_port};
+  if (instance != nullptr) {
+    identity = {instance->name, instance->port};
+    if (const auto* settings = core::find_process_settings(model.settings, instance->type)) {
+      process_env = settings->env;
+    }
+  }
+  return core::layer_environment(model.inherited, model.env_file_variables, process_env, identity);
+}
+
+} // namespace tfrun::app

@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: MIT
+// `tfrun start`: resolve the formation, then hand it to the supervisor.
+#include <tfrun/app/commands.hpp>
+
+#include <tfrun/app/errors.hpp>
+#include <tfrun/app/files.hpp>
+#include <tfrun/app/inherited_environment.hpp>
+#include <tfrun/app/model.hpp>
+#include <tfrun/app/supervisor.hpp>
+#include <tfrun/core/settings_check.hpp>
+#include <tfrun/os/process_control.hpp>
+
+#include <algorithm>
+#include <cstdlib>
+#include <iostream>
+#include <unistd.h>
+
+namespace tfrun::app {
+namespace {
+
+bool color_enabled(ColorMode mode, const core::Environment& environment) {
+  if (mode != ColorMode::auto_detect) {
+    return mode == ColorMode::always;
+  }
+  const auto set_and_not = [&](const char* name, const char* off) {
+    const auto value = environment.get(name);
+    return value && !value->empty() && *value != off;
+  };
+  if (environment.get("NO_COLOR").value_or("").size() > 0) {
+    return false; // no-color.org: present and not empty
+  }
+  if (set_and_not("FORCE_COLOR", "0") || set_and_not("CLICOLOR_FORCE", "0")) {
+    return true;
+  }
+  return ::isatty(STDOUT_FILENO) == 1 && environment.get("TERM").value_or("") != "dumb";
+}
+
+PlannedInstance plan_instance(const Model& model, const core::Instance& instance) {
+  PlannedInstance planned;
+  planned.name = instance.name;
+  planned.type = instance.type;
+  const auto& entries = model.procfile.entries;
+  planned.type_index = static_cast<std::size_t>(
+      std::find_if(entries.begin(), entries.end(), [&](const auto& e) { return e.name == instance.type; }) -
+      entries.begin());
+  planned.port = instance.port;
+  planned.command = instance.command;
+  planned.env = child_environment(model, &instance).to_entries();
+  planned.cwd = model.options.root_dir;
+  planned.timeout = model.options.timeout;
+  if (const auto* settings = core::find_process_settings(model.settings, instance.type)) {
+    planned.stop_signal = settings->stop_signal.value_or(planned.stop_signal);
+    planned.timeout = settings->timeout.value_or(planned.timeout);
+    planned.signal_target = settings->signal_target.value_or(planned.signal_target);
+    if (settings->cwd) {
+      planned.cwd = join_path(model.options.root_dir, *settings->cwd);
+    }
+  }
+  return planned;
+}
+
+std::size_t name_width(const std::vector<PlannedInstance>& instances) {
+  std::size_t width = std::string_view("system").size();
+  for (const auto& instance : instances) {
+    width = std::max(width, instance.name.size());
+  }
+  return width;
+}
+
+} // namespace
+
+int start_command(const Invocation& invocation) {
+  const auto model = load_model(invocation.options, inherited_environment(), LoadRequest{}, std::cerr);
+  SupervisorPlan plan;
+  for (const auto& instance : model.instances) {
+    plan.instances.push_back(plan_instance(model, instance));
+    if (!file_exists(plan.instances.back().cwd)) {
+      throw MissingFileError("working directory '" + plan.instances.back().cwd + "' of " + instance.name +
+                             " does not exist");
+    }
+  }
+  plan.quiet_period = model.options.quiet_period;
+  plan.log_format = model.options.log_format;
+  plan.style.color = model.options.log_format == LogFormat::text && color_enabled(model.options.color, model.inherited);
+  plan.style.timestamp = model.options.timestamp;
+  plan.style.prefix = model.options.prefix;
+  plan.style.name_width = name_width(plan.instances);
+  os::raise_open_file_limit();
+  if (!os::is_pid1() && !os::become_child_subreaper()) {
+    std::cerr << "tfrun: warning: cannot become a child subreaper: processes that detach from their parent "
+                 "will not be stopped by tfrun\n";
+  }
+  Supervisor supervisor(std::move(plan));
+  return supervisor.run();
+}
+
+} // namespace tfrun::app

@@ -1,0 +1,198 @@
+// SPDX-License-Identifier: MIT
+// The supervisor's start-up and output path: spawning, reading pipes, back-pressure, quiet periods.
+#include "supervisor_impl.hpp"
+
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <unistd.h>
+
+namespace tfrun::app {
+
+Supervisor::Impl::Impl(SupervisorPlan plan)
+    : m_plan(std::move(plan)), m_signals(m_io),
+      m_sink(STDOUT_FILENO, [this] { asio::post(m_io, [this] { on_sink_event(); }); }),
+      m_out(m_sink, m_plan.log_format, m_plan.style),
+      m_reaper([this](pid_t pid, const core::ProcessExit& exit) { on_reaped(pid, exit); }), m_quiet_timer(m_io),
+      m_drain_timer(m_io), m_leftover_timer(m_io) {
+  for (const auto& instance : m_plan.instances) {
+    auto child = std::make_unique<SupervisedChild>(m_io, instance);
+    child->source = m_out.make_source(instance.name, instance.type, core::palette_color(instance.type_index));
+    m_children.push_back(std::move(child));
+  }
+}
+
+int Supervisor::Impl::run() {
+  // Signals have been blocked since main began: one sent the moment tfrun started is still pending and
+  // reaches the handlers installed here, never the default action.
+  std::signal(SIGPIPE, SIG_IGN);
+  install_signal_handlers();
+  os::restore_original_signal_mask();
+  warn_about_bound_ports();
+  arm_quiet_timer();
+  asio::post(m_io, [this] { spawn_next(); });
+  m_io.run();
+  m_sink.finish();
+  return m_exit_status.value_or(core::exit_code::success);
+}
+
+void Supervisor::Impl::warn_about_bound_ports() {
+  for (const auto& child : m_children) {
+    if (os::tcp_port_in_use(child->plan.port)) {
+      m_out.system_line("warning: port " + std::to_string(child->plan.port) + " for " + child->plan.name +
+                        " is already in use by another process");
+    }
+  }
+}
+
+void Supervisor::Impl::spawn_next() {
+  if (m_stopping || m_next_spawn >= m_children.size()) {
+    return;
+  }
+  spawn_child(*m_children[m_next_spawn++]);
+  // One spawn per turn of the loop, so a signal during a long start-up is handled at once.
+  asio::post(m_io, [this] { spawn_next(); });
+}
+
+void Supervisor::Impl::spawn_child(SupervisedChild& child) {
+  const auto pipe = os::make_output_pipe();
+  os::SpawnRequest request;
+  request.program = "/bin/sh";
+  request.args = {"-c", child.plan.command};
+  request.env = child.plan.env;
+  request.cwd = child.plan.cwd;
+  request.output_fd = pipe.write_fd;
+  const auto result = os::spawn(request);
+  ::close(pipe.write_fd); // only the child holds the write end now, so its exit gives EOF
+  if (result.error != 0) {
+    ::close(pipe.read_fd);
+    m_out.system_line(child.plan.name + " could not start: /bin/sh: " + std::strerror(result.error));
+    child.exit = core::ProcessExit{false,
+                                   result.error == ENOENT ? core::exit_code::not_found : core::exit_code::cannot_execute,
+                                   0};
+    apply(child, InstanceEvent::spawn_failed);
+    return;
+  }
+  child.pid = result.pid;
+  child.pipe.assign(pipe.read_fd);
+  m_by_pid.emplace(result.pid, &child);
+  apply(child, InstanceEvent::spawned);
+  m_out.system_line(child.plan.name + " started (pid " + std::to_string(result.pid) + ", port " +
+                    std::to_string(child.plan.port) + ")");
+  arm_read(child);
+}
+
+void Supervisor::Impl::arm_read(SupervisedChild& child) {
+  if (!child.pipe.is_open() || child.reading) {
+    return;
+  }
+  if (m_sink.full()) {
+    // Back-pressure: stop reading, so the child blocks on its own write instead of tfrun buffering.
+    if (!child.paused) {
+      child.paused = true;
+      m_paused.push_back(&child);
+    }
+    return;
+  }
+  child.reading = true;
+  child.pipe.async_wait(asio::posix::descriptor_base::wait_read, [this, &child](const boost::system::error_code& ec) {
+    child.reading = false;
+    if (!ec) {
+      on_readable(child);
+    }
+  });
+}
+
+void Supervisor::Impl::on_readable(SupervisedChild& child) {
+  m_out.begin();
+  const auto emit = [&](const core::LinePiece& piece) { m_out.add(child.source, piece); };
+  for (int i = 0; i < k_reads_per_wakeup; ++i) {
+    const auto got = ::read(child.pipe.native_handle(), m_buffer.data(), m_buffer.size());
+    if (got > 0) {
+      child.last_data = Clock::now();
+      child.splitter.feed(std::string_view(m_buffer.data(), static_cast<std::size_t>(got)), emit);
+      if (static_cast<std::size_t>(got) < m_buffer.size()) {
+        break;
+      }
+      continue;
+    }
+    if (got < 0 && errno == EINTR) {
+      continue;
+    }
+    if (got < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      break;
+    }
+    child.splitter.flush(emit); // EOF (or a read error): the last unterminated line still goes out
+    m_out.commit();
+    close_pipe(child);
+    return;
+  }
+  m_out.commit();
+  arm_read(child);
+}
+
+void Supervisor::Impl::close_pipe(SupervisedChild& child) {
+  if (!child.pipe.is_open()) {
+    return;
+  }
+  boost::system::error_code ignored;
+  child.pipe.close(ignored);
+  child.drain_timer.cancel();
+  apply(child, InstanceEvent::pipe_closed);
+}
+
+void Supervisor::Impl::on_sink_event() {
+  if (m_sink.broken() && !m_stopping) {
+    // stdout went away (`tfrun start | head`): stop as if asked to, as a SIGPIPE'd program would.
+    begin_stop(core::exit_code::signal_base + SIGPIPE);
+  }
+  resume_paused_readers();
+}
+
+void Supervisor::Impl::resume_paused_readers() {
+  auto paused = std::move(m_paused);
+  m_paused.clear();
+  for (auto* child : paused) {
+    child->paused = false;
+    arm_read(*child);
+  }
+}
+
+void Supervisor::Impl::arm_quiet_timer() {
+  // A sweep at a quarter of the quiet period: a partial line is shown only after a full quiet period
+  // without data from its child, never because a short timer fired in the middle of a write.
+  m_quiet_timer.expires_after(std::max(m_plan.quiet_period / 4, core::Duration{10}));
+  m_quiet_timer.async_wait([this](const boost::system::error_code& ec) {
+    if (!ec && !m_done) {
+      flush_quiet_partials();
+      arm_quiet_timer();
+    }
+  });
+}
+
+void Supervisor::Impl::flush_quiet_partials() {
+  const auto now = Clock::now();
+  bool any = false;
+  for (auto& child : m_children) {
+    if (child->splitter.has_partial() && now - child->last_data >= m_plan.quiet_period) {
+      if (!any) {
+        m_out.begin();
+        any = true;
+      }
+      child->splitter.flush([&](const core::LinePiece& piece) { m_out.add(child->source, piece); });
+    }
+  }
+  if (any) {
+    m_out.commit();
+  }
+}
+
+
+
+Supervisor::Supervisor(SupervisorPlan plan) : m_impl(std::make_unique<Impl>(std::move(plan))) {}
+
+Supervisor::~Supervisor() = default;
+
+int Supervisor::run() { return m_impl->run(); }
+
+} // namespace tfrun::app

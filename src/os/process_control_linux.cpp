@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: MIT
+#include <tfrun/os/process_control.hpp>
+
+#include <cerrno>
+#include <cstring>
+#include <dirent.h>
+#include <fcntl.h>
+#include <fstream>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <system_error>
+#include <unistd.h>
+
+namespace tfrun::os {
+
+bool become_child_subreaper() { return ::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0; }
+
+bool is_pid1() { return ::getpid() == 1; }
+
+void raise_open_file_limit() {
+  struct rlimit limit {};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    ::setrlimit(RLIMIT_NOFILE, &limit);
+  }
+}
+
+bool signal_group(pid_t pgid, int sig) { return pgid > 1 && ::kill(-pgid, sig) == 0; }
+
+bool signal_process(pid_t pid, int sig) { return pid > 0 && ::kill(pid, sig) == 0; }
+
+namespace {
+
+// Field 4 of /proc/PID/stat; the command name (field 2) may hold spaces and ')', so parse after the last ')'.
+pid_t parent_of(const std::string& pid_text) {
+  std::ifstream in("/proc/" + pid_text + "/stat");
+  std::string stat;
+  std::getline(in, stat);
+  const auto close = stat.rfind(')');
+  if (close == std::string::npos || close + 4 >= stat.size()) {
+    return -1;
+  }
+  // ") S PPID ..."
+  return static_cast<pid_t>(std::strtol(stat.c_str() + close + 4, nullptr, 10));
+}
+
+} // namespace
+
+std::vector<pid_t> list_children() {
+  std::vector<pid_t> children;
+  DIR* proc = ::opendir("/proc");
+  if (proc == nullptr) {
+    return children;
+  }
+  const pid_t self = ::getpid();
+  while (const dirent* entry = ::readdir(proc)) {
+    if (entry->d_name[0] < '1' || entry->d_name[0] > '9') {
+      continue;
+    }
+    if (parent_of(entry->d_name) == self) {
+      children.push_back(static_cast<pid_t>(std::strtol(entry->d_name, nullptr, 10)));
+    }
+  }
+  ::closedir(proc);
+  return children;
+}
+
+pid_t process_group_of(pid_t pid) { return ::getpgid(pid); }
+
+std::string process_name(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/comm");
+  std::string name;
+  std::getline(in, name);
+  return name;
+}
+
+bool tcp_port_in_use(int port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) {
+    return false;
+  }
+  const int yes = 1;
+  // SO_REUSEADDR: a port in TIME_WAIT is free for the app, so it must not be reported as bound.
+  ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<std::uint16_t>(port));
+  address.sin_addr.s_addr = htonl(INADDR_ANY);
+  const bool in_use = ::bind(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0 &&
+                      errno == EADDRINUSE;
+  ::close(fd);
+  return in_use;
+}
+
+PipeEnds make_output_pipe() {
+  int fds[2];
+  if (::pipe2(fds, O_CLOEXEC) != 0) {
+    throw std::system_error(errno, std::generic_category(), "pipe");
+  }
+  ::fcntl(fds[0], F_SETFL, ::fcntl(fds[0], F_GETFL) | O_NONBLOCK);
+  return {fds[0], fds[1]};
+}
+
+} // namespace tfrun::os

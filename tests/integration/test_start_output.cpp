@@ -1,0 +1,229 @@
+// SPDX-License-Identifier: MIT
+// `tfrun start` output: line integrity under load, partial lines, huge lines, JSON, colour, back-pressure.
+#include "../support/harness.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <csignal>
+#include <fstream>
+#include <sstream>
+
+using namespace tfrun::test;
+
+namespace {
+
+RunOptions in_dir(const TempDir& dir) {
+  RunOptions options;
+  options.cwd = dir.path();
+  options.env["TFRUN_COLOR"] = "never";
+  return options;
+}
+
+// The text after "NAME | " on a line from `name`, or nullopt for other lines.
+std::optional<std::string> payload_of(const std::string& line, const std::string& name) {
+  const std::string head = name + " ";
+  if (line.rfind(head, 0) != 0) {
+    return std::nullopt;
+  }
+  const auto bar = line.find(" | ");
+  if (bar == std::string::npos) {
+    return std::nullopt;
+  }
+  return line.substr(bar + 3);
+}
+
+// Checks that g.N wrote exactly `count` lines "ID:SEQ:LEN:xxx" in order, each whole.
+void check_generated_lines(const std::vector<std::string>& lines, const std::string& name, int count) {
+  int expected_seq = 0;
+  int broken = 0;
+  for (const auto& line : lines) {
+    const auto payload = payload_of(line, name);
+    if (!payload || payload->rfind(name + ":", 0) != 0) {
+      continue;
+    }
+    std::istringstream fields(*payload);
+    std::string id;
+    std::string seq;
+    std::string length;
+    std::getline(fields, id, ':');
+    std::getline(fields, seq, ':');
+    std::getline(fields, length, ':');
+    std::string fill;
+    std::getline(fields, fill);
+    if (std::stoi(seq) != expected_seq || fill != std::string(static_cast<std::size_t>(std::stoi(length)), 'x')) {
+      ++broken;
+    }
+    expected_seq = std::stoi(seq) + 1;
+  }
+  INFO(name);
+  CHECK(broken == 0);
+  CHECK(expected_seq == count);
+}
+
+long rss_kib(pid_t pid) {
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("VmRSS:", 0) == 0) {
+      return std::stol(line.substr(6));
+    }
+  }
+  return -1;
+}
+
+} // namespace
+
+TEST_CASE("16 busy children: every line arrives once, whole, prefixed, in order; huge and partial lines too") {
+  TempDir dir;
+  const int count = 50000;
+  dir.write("Procfile", "g: exec " + test_child() + " lines $PS " + std::to_string(count) + " $PORT stay\n" +
+                            "big: exec " + test_child() + " big 1048576 stay\n");
+  Tfrun tfrun({"start", "--no-timestamp", "g=16", "big=1"}, in_dir(dir));
+  REQUIRE(tfrun.wait_for_text_count("| done g.", 16, 120s));
+  REQUIRE(tfrun.wait_for_line("^big\\.1 +\\| end-without-newline$", 10s)); // shown after the quiet period
+  tfrun.send_signal(SIGTERM);
+  REQUIRE(tfrun.wait_for_exit() == 143);
+  const auto lines = tfrun.out_lines();
+  for (int i = 1; i <= 16; ++i) {
+    check_generated_lines(lines, "g." + std::to_string(i), count);
+  }
+  int whole_big_lines = 0;
+  for (const auto& line : lines) {
+    if (const auto payload = payload_of(line, "big.1"); payload && *payload == std::string(1048576, 'B')) {
+      ++whole_big_lines;
+    }
+  }
+  CHECK(whole_big_lines == 1);
+  CHECK(no_leftovers(tfrun.marker()));
+}
+
+TEST_CASE("a line longer than 1 MiB is split into marked chunks, never truncated") {
+  TempDir dir;
+  dir.write("Procfile", "big: exec " + test_child() + " big 2500000 stay\n");
+  Tfrun tfrun({"start", "--no-timestamp"}, in_dir(dir));
+  REQUIRE(tfrun.wait_for_line("^big\\.1 +\\| end-without-newline$", 20s));
+  tfrun.send_signal(SIGTERM);
+  REQUIRE(tfrun.wait_for_exit() == 143);
+  std::size_t total = 0;
+  int chunks = 0;
+  int continuations = 0;
+  for (const auto& line : tfrun.out_lines()) {
+    const auto bar = line.find_first_of("|+", 6);
+    if (line.rfind("big.1", 0) == 0 && bar != std::string::npos && line[bar + 2] == 'B') {
+      total += line.size() - bar - 2;
+      ++chunks;
+      continuations += line[bar] == '+' ? 1 : 0;
+    }
+  }
+  CHECK(total == 2500000);
+  CHECK(chunks == 3);
+  CHECK(continuations == 2);
+}
+
+TEST_CASE("a partial line is shown after the quiet period and its continuation is marked") {
+  TempDir dir;
+  dir.write("Procfile", "p: exec " + test_child() + " slow-partial 800\nprompt: exec " + test_child() +
+                            " partial 'password: '\n");
+  Tfrun tfrun({"start", "--no-timestamp", "--quiet-period", "300ms"}, in_dir(dir));
+  REQUIRE(tfrun.wait_for_line("^prompt\\.1 +\\| password: $"));
+  REQUIRE(tfrun.wait_for_line("^p\\.1 +\\| Loading\\.\\.\\.$"));
+  REQUIRE(tfrun.wait_for_line("^p\\.1 +\\+  done$"));
+  tfrun.send_signal(SIGINT);
+  CHECK(tfrun.wait_for_exit() == 130);
+}
+
+TEST_CASE("the last lines of an exiting child and its unterminated last line are never lost") {
+  TempDir dir;
+  dir.write("Procfile", "burst: " + test_child() + " lines burst 20000 7; printf 'no newline at the end'\n");
+  Tfrun tfrun({"start", "--no-timestamp"}, in_dir(dir));
+  REQUIRE(tfrun.wait_for_exit() == 0);
+  const auto lines = tfrun.out_lines();
+  check_generated_lines(lines, "burst.1", 20000);
+  CHECK(std::find(lines.begin(), lines.end(), "burst.1 | no newline at the end") != lines.end());
+  CHECK(std::find(lines.begin(), lines.end(), "system  | burst.1 exited with code 0") != lines.end());
+}
+
+TEST_CASE("JSON lines mode") {
+  TempDir dir;
+  dir.write("Procfile", "web: printf 'caf\\303\\251 \"quoted\" \\377\\n'; exec " + test_child() + " exit 0\n");
+  Tfrun tfrun({"start", "--log-format", "json"}, in_dir(dir));
+  REQUIRE(tfrun.wait_for_exit() == 0);
+  const auto out = tfrun.out();
+  CHECK(out.find(R"("process":"web.1","type":"web","line":"café \"quoted\" \ufffd"})") != std::string::npos);
+  CHECK(out.find(R"("process":"system","type":"system","line":"web.1 exited with code 0","system":true})") !=
+        std::string::npos);
+  const std::regex ts(R"(^\{"ts":"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z",)");
+  for (const auto& line : tfrun.out_lines()) {
+    CHECK(std::regex_search(line, ts));
+  }
+}
+
+TEST_CASE("colour: per-type palette, only the prefix, NO_COLOR and FORCE_COLOR") {
+  TempDir dir;
+  dir.write("Procfile", "a: echo one\nb: echo two; exec " + test_child() + " print x\n");
+  auto options = in_dir(dir);
+  options.env.erase("TFRUN_COLOR");
+  options.env["FORCE_COLOR"] = "1";
+  options.env["NO_COLOR"] = "";
+  {
+    Tfrun tfrun({"start", "--no-timestamp"}, options);
+    REQUIRE(tfrun.wait_for_exit() == 0);
+    CHECK(tfrun.out().find("\x1b[36ma.1    |\x1b[0m one\n") != std::string::npos);
+    CHECK(tfrun.out().find("\x1b[33mb.1    |\x1b[0m two\n") != std::string::npos);
+  }
+  options.env["NO_COLOR"] = "1";
+  {
+    Tfrun tfrun({"start", "--no-timestamp"}, options);
+    REQUIRE(tfrun.wait_for_exit() == 0);
+    CHECK(tfrun.out().find('\x1b') == std::string::npos);
+  }
+  {
+    Tfrun tfrun({"start", "--no-prefix", "--color", "always"}, options);
+    REQUIRE(tfrun.wait_for_exit() == 0);
+    CHECK(tfrun.out().find("\none\n") != std::string::npos);
+  }
+}
+
+TEST_CASE("children get stdin /dev/null and no descriptor of tfrun's") {
+  TempDir dir;
+  dir.write("Procfile", "a: exec " + test_child() + " fds\nb: exec " + test_child() + " fds\n");
+  Tfrun tfrun({"start", "--no-timestamp"}, in_dir(dir));
+  REQUIRE(tfrun.wait_for_line("^a\\.1 +\\| fds 0 1 2$"));
+  REQUIRE(tfrun.wait_for_line("^b\\.1 +\\| fds 0 1 2$"));
+  tfrun.send_signal(SIGTERM);
+  CHECK(tfrun.wait_for_exit() == 143);
+}
+
+TEST_CASE("stdout closed early (tfrun start | head -1): tfrun stops promptly and stops every child") {
+  TempDir dir;
+  dir.write("Procfile", "chatty: while true; do echo chatter; done\nquiet: exec " + test_child() + " print hi\n");
+  auto options = in_dir(dir);
+  options.wrapper = {"sh", "-c", "\"$0\" \"$@\" | head -1"};
+  Tfrun pipeline({"start"}, options);
+  REQUIRE(pipeline.wait_for_exit(10s).has_value());
+  CHECK(no_leftovers(pipeline.marker()));
+  CHECK(pipeline.out_lines().size() == 1);
+}
+
+TEST_CASE("a slow reader: memory stays bounded and no line is lost") {
+  TempDir dir;
+  dir.write("Procfile", "g: exec " + test_child() + " lines $PS 60000 $PORT stay\n");
+  Tfrun tfrun({"start", "--no-timestamp", "g=4"}, in_dir(dir));
+  REQUIRE(tfrun.wait_for_line("g.4 started"));
+  tfrun.pause_reading(true);
+  long peak = 0;
+  // Watch tfrun's memory for a while the reader is paused and children have ~30 MB to write.
+  for (int i = 0; i < 100; ++i) {
+    peak = std::max(peak, rss_kib(tfrun.pid()));
+    tfrun.wait_for_line("(?!)", 10ms);
+  }
+  tfrun.pause_reading(false);
+  REQUIRE(tfrun.wait_for_text_count("| done g.", 4, 60s));
+  tfrun.send_signal(SIGTERM);
+  REQUIRE(tfrun.wait_for_exit() == 143);
+  for (int i = 1; i <= 4; ++i) {
+    check_generated_lines(tfrun.out_lines(), "g." + std::to_string(i), 60000);
+  }
+  CHECK(peak > 0);
+  CHECK(peak < 32 * 1024); // KiB; the output backlog is capped well below what the children write
+}

@@ -1,0 +1,257 @@
+// SPDX-License-Identifier: MIT
+// A purpose-built child for the integration tests: each mode does one thing a real app might do to a
+// supervisor (print a lot, print oddly, ignore or report signals, leave processes behind, exit oddly).
+#include <cerrno>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <dirent.h>
+#include <fcntl.h>
+#include <random>
+#include <string>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <vector>
+
+namespace {
+
+void write_all(int fd, const char* data, std::size_t size) {
+  while (size > 0) {
+    const auto n = ::write(fd, data, size);
+    if (n < 0) {
+      if (errno == EINTR) {
+        continue;
+      }
+      std::_Exit(3);
+    }
+    data += n;
+    size -= static_cast<std::size_t>(n);
+  }
+}
+
+void say(const std::string& text) { write_all(STDOUT_FILENO, text.data(), text.size()); }
+
+[[noreturn]] void idle() {
+  while (true) {
+    ::pause();
+  }
+}
+
+long arg(char** argv, int argc, int index, long fallback) {
+  return index < argc ? std::strtol(argv[index], nullptr, 10) : fallback;
+}
+
+// `lines ID COUNT SEED`: COUNT lines "ID:SEQ:LEN:xxxx" of mixed lengths, written in odd-sized pieces that do
+// not line up with lines, as stdio does on a pipe. The test checks every line's length and content.
+void write_lines(const std::string& id, long count, unsigned seed) {
+  std::mt19937 random(seed);
+  std::uniform_int_distribution<int> length(0, 300);
+  std::uniform_int_distribution<int> piece(1, 7000);
+  std::string pending;
+  for (long seq = 0; seq < count; ++seq) {
+    const int fill = length(random);
+    pending += id + ":" + std::to_string(seq) + ":" + std::to_string(fill) + ":" + std::string(fill, 'x') + "\n";
+    while (static_cast<int>(pending.size()) > 8192) {
+      const auto n = static_cast<std::size_t>(piece(random));
+      write_all(STDOUT_FILENO, pending.data(), n);
+      pending.erase(0, n);
+    }
+  }
+  write_all(STDOUT_FILENO, pending.data(), pending.size());
+}
+
+volatile sig_atomic_t g_last_signal = 0;
+
+void record_signal(int sig) { g_last_signal = sig; }
+
+// `report`: prints "ready", then "got N" for each signal it receives; exits 0 on TERM after reporting it.
+[[noreturn]] void report_signals() {
+  struct sigaction action {};
+  action.sa_handler = record_signal;
+  for (int sig = 1; sig < NSIG; ++sig) {
+    if (sig != SIGKILL && sig != SIGSTOP && sig != SIGCHLD) {
+      ::sigaction(sig, &action, nullptr);
+    }
+  }
+  say("ready\n");
+  while (true) {
+    ::pause();
+    const int sig = g_last_signal;
+    g_last_signal = 0;
+    if (sig != 0) {
+      say("got " + std::to_string(sig) + "\n");
+      if (sig == SIGTERM) {
+        std::exit(0);
+      }
+    }
+  }
+}
+
+// `cleanup MS`: on SIGTERM, takes MS milliseconds to clean up, prints "cleaned", exits 0.
+[[noreturn]] void slow_cleanup(long ms) {
+  ::signal(SIGTERM, record_signal);
+  say("ready\n");
+  while (g_last_signal == 0) {
+    ::pause();
+  }
+  ::usleep(static_cast<useconds_t>(ms * 1000)); // the behaviour under test: a slow, honest cleanup
+  say("cleaned\n");
+  std::exit(0);
+}
+
+// `zombies N`: N orphans that exit at once, each adopted by the nearest subreaper or PID 1.
+void make_orphans(long count) {
+  for (long i = 0; i < count; ++i) {
+    const pid_t middle = ::fork();
+    if (middle == 0) {
+      if (::fork() == 0) {
+        ::usleep(20000); // outlive the middle process, so this one is an orphan when it exits
+        std::_Exit(0);
+      }
+      std::_Exit(0);
+    }
+    ::waitpid(middle, nullptr, 0);
+  }
+}
+
+// Inside a PID namespace: counts zombies in /proc until none is left or 5 s pass; returns the count.
+int wait_for_no_zombies() {
+  int zombies = 0;
+  for (int attempt = 0; attempt < 500; ++attempt) {
+    zombies = 0;
+    if (DIR* proc = ::opendir("/proc")) {
+      while (const dirent* entry = ::readdir(proc)) {
+        if (entry->d_name[0] < '1' || entry->d_name[0] > '9') {
+          continue;
+        }
+        const std::string path = std::string("/proc/") + entry->d_name + "/stat";
+        if (FILE* stat = std::fopen(path.c_str(), "r")) {
+          char line[512] = {};
+          const bool got = std::fgets(line, sizeof line, stat) != nullptr;
+          std::fclose(stat);
+          const char* close = got ? std::strrchr(line, ')') : nullptr;
+          if (close != nullptr && close[1] == ' ' && close[2] == 'Z') {
+            ++zombies;
+          }
+        }
+      }
+      ::closedir(proc);
+    }
+    if (zombies == 0) {
+      return 0;
+    }
+    ::usleep(10000); // polling /proc: the reaper runs in another process
+  }
+  return zombies;
+}
+
+pid_t fork_sleeper(bool new_session) {
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    if (new_session) {
+      ::setsid();
+    }
+    idle();
+  }
+  return pid;
+}
+
+void double_fork_daemon() {
+  const pid_t first = ::fork();
+  if (first == 0) {
+    ::setsid();
+    if (::fork() == 0) {
+      idle();
+    }
+    std::_Exit(0);
+  }
+  ::waitpid(first, nullptr, 0);
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  const std::string mode = argc > 1 ? argv[1] : "";
+  const bool stay = std::string(argv[argc - 1]) == "stay"; // keep running after the output, until signalled
+  if (mode == "lines") {
+    write_lines(argv[2], arg(argv, argc, 3, 1000), static_cast<unsigned>(arg(argv, argc, 4, 1)));
+    if (stay) {
+      say(std::string("done ") + argv[2] + "\n");
+      idle();
+    }
+    return 0;
+  }
+  if (mode == "big") { // one line of N bytes, then a partial line
+    const auto size = static_cast<std::size_t>(arg(argv, argc, 2, 1 << 20));
+    std::string line(size, 'B');
+    line += "\nend-without-newline";
+    write_all(STDOUT_FILENO, line.data(), line.size());
+    if (stay) {
+      idle();
+    }
+    return 0;
+  }
+  if (mode == "slow-partial") { // "Loading..." then, after MS of silence, the rest of the line
+    say("Loading...");
+    ::usleep(static_cast<useconds_t>(arg(argv, argc, 2, 500) * 1000)); // the silence is the behaviour
+    say(" done\n");
+    idle();
+  }
+  if (mode == "print") { // print ARG... as lines, then stay
+    for (int i = 2; i < argc; ++i) {
+      say(std::string(argv[i]) + "\n");
+    }
+    idle();
+  }
+  if (mode == "partial") { // a prompt without newline, then stay
+    say(argc > 2 ? argv[2] : "prompt> ");
+    idle();
+  }
+  if (mode == "ignore-term") {
+    ::signal(SIGTERM, SIG_IGN);
+    ::signal(SIGINT, SIG_IGN);
+    ::signal(SIGHUP, SIG_IGN);
+    say("ready\n");
+    idle();
+  }
+  if (mode == "report") {
+    report_signals();
+  }
+  if (mode == "cleanup") {
+    slow_cleanup(arg(argv, argc, 2, 500));
+  }
+  if (mode == "exit") {
+    return static_cast<int>(arg(argv, argc, 2, 0));
+  }
+  if (mode == "kill-self") {
+    ::signal(static_cast<int>(arg(argv, argc, 2, SIGTERM)), SIG_DFL);
+    ::raise(static_cast<int>(arg(argv, argc, 2, SIGTERM)));
+    return 99;
+  }
+  if (mode == "family") { // a background grandchild, a setsid escapee and a double-forked daemon
+    const pid_t grandchild = fork_sleeper(false);
+    const pid_t escapee = fork_sleeper(true);
+    double_fork_daemon();
+    say("family " + std::to_string(grandchild) + " " + std::to_string(escapee) + "\n");
+    idle();
+  }
+  if (mode == "zombies") {
+    make_orphans(arg(argv, argc, 2, 50));
+    say("orphans made\n");
+    say("zombies left " + std::to_string(wait_for_no_zombies()) + "\n");
+    idle();
+  }
+  if (mode == "fds") { // lists its open descriptors
+    std::string open;
+    for (int fd = 0; fd < 1024; ++fd) {
+      if (::fcntl(fd, F_GETFD) != -1) {
+        open += (open.empty() ? "" : " ") + std::to_string(fd);
+      }
+    }
+    say("fds " + open + "\n");
+    idle();
+  }
+  std::fprintf(stderr, "test_child: unknown mode '%s'\n", mode.c_str());
+  return 2;
+}
