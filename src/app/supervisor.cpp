@@ -152,8 +152,10 @@ void Supervisor::Impl::on_sink_event() {
 void Supervisor::Impl::resume_paused_readers() {
   auto paused = std::move(m_paused);
   m_paused.clear();
+  const auto now = Clock::now();
   for (auto* child : paused) {
     child->paused = false;
+    child->last_data = now; // its silence was tfrun's doing, not the child's: the quiet period starts over
     arm_read(*child);
   }
 }
@@ -174,7 +176,7 @@ void Supervisor::Impl::flush_quiet_partials() {
   const auto now = Clock::now();
   bool any = false;
   for (auto& child : m_children) {
-    if (child->splitter.has_partial() && now - child->last_data >= m_plan.quiet_period) {
+    if (child->splitter.has_partial() && !child->paused && now - child->last_data >= m_plan.quiet_period) {
       if (!any) {
         m_out.begin();
         any = true;

@@ -166,7 +166,7 @@ TEST_CASE("exit status table: each kind of bad input has its own status and mess
     dir.write(".env", "A=${1x}\n");
     const auto r = tfrun_in(dir, {"check"});
     CHECK(r.status == 65);
-    CHECK(r.err.find(".env:1:3: bad substitution '${1x}'") != std::string::npos);
+    CHECK(r.err.find(".env:1:5: bad substitution '${1x}'") != std::string::npos);
   }
   SECTION("bad data: unknown key in tfrun.toml") {
     dir.write("Procfile", k_procfile);

@@ -32,7 +32,7 @@ TEST_CASE("a background grandchild, a setsid escapee and a double-forked daemon 
   const auto family = tfrun.wait_for_line("family (\\d+) (\\d+)");
   REQUIRE(family);
   REQUIRE(tfrun.wait_for_line("other\\.1 +\\| up"));
-  CHECK(processes_with_marker(tfrun.marker()).size() == 5); // family, its 3 descendants, other
+  CHECK(processes_with_marker(tfrun.marker()).size() == 6); // tfrun, family, its 3 descendants, other
   tfrun.send_signal(SIGTERM);
   REQUIRE(tfrun.wait_for_exit() == 143);
   CHECK_FALSE(process_alive(std::stoi((*family)[1])));

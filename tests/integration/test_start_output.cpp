@@ -134,7 +134,7 @@ TEST_CASE("a partial line is shown after the quiet period and its continuation i
 
 TEST_CASE("the last lines of an exiting child and its unterminated last line are never lost") {
   TempDir dir;
-  dir.write("Procfile", "burst: " + test_child() + " lines burst 20000 7; printf 'no newline at the end'\n");
+  dir.write("Procfile", "burst: " + test_child() + " lines $PS 20000 7; printf 'no newline at the end'\n");
   Tfrun tfrun({"start", "--no-timestamp"}, in_dir(dir));
   REQUIRE(tfrun.wait_for_exit() == 0);
   const auto lines = tfrun.out_lines();
@@ -160,28 +160,27 @@ TEST_CASE("JSON lines mode") {
 
 TEST_CASE("colour: per-type palette, only the prefix, NO_COLOR and FORCE_COLOR") {
   TempDir dir;
-  dir.write("Procfile", "a: echo one\nb: echo two; exec " + test_child() + " print x\n");
+  dir.write("Procfile", "a: exec " + test_child() + " print one\nb: exec " + test_child() + " print two\n");
   auto options = in_dir(dir);
   options.env.erase("TFRUN_COLOR");
   options.env["FORCE_COLOR"] = "1";
   options.env["NO_COLOR"] = "";
-  {
-    Tfrun tfrun({"start", "--no-timestamp"}, options);
-    REQUIRE(tfrun.wait_for_exit() == 0);
-    CHECK(tfrun.out().find("\x1b[36ma.1    |\x1b[0m one\n") != std::string::npos);
-    CHECK(tfrun.out().find("\x1b[33mb.1    |\x1b[0m two\n") != std::string::npos);
-  }
+  const auto run_until_both_printed = [&](const std::vector<std::string>& args) {
+    Tfrun tfrun(args, options);
+    REQUIRE(tfrun.wait_for_line("one$"));
+    REQUIRE(tfrun.wait_for_line("two$"));
+    tfrun.send_signal(SIGTERM);
+    REQUIRE(tfrun.wait_for_exit() == 143);
+    return tfrun.out();
+  };
+  const auto forced = run_until_both_printed({"start", "--no-timestamp"});
+  CHECK(forced.find("\x1b[36ma.1    |\x1b[0m one\n") != std::string::npos);
+  CHECK(forced.find("\x1b[33mb.1    |\x1b[0m two\n") != std::string::npos);
   options.env["NO_COLOR"] = "1";
-  {
-    Tfrun tfrun({"start", "--no-timestamp"}, options);
-    REQUIRE(tfrun.wait_for_exit() == 0);
-    CHECK(tfrun.out().find('\x1b') == std::string::npos);
-  }
-  {
-    Tfrun tfrun({"start", "--no-prefix", "--color", "always"}, options);
-    REQUIRE(tfrun.wait_for_exit() == 0);
-    CHECK(tfrun.out().find("\none\n") != std::string::npos);
-  }
+  CHECK(run_until_both_printed({"start", "--no-timestamp"}).find('\x1b') == std::string::npos);
+  const auto raw = run_until_both_printed({"start", "--no-prefix", "--color", "always"});
+  CHECK(raw.find("\none\n") != std::string::npos);
+  CHECK(raw.find("\ntwo\n") != std::string::npos);
 }
 
 TEST_CASE("children get stdin /dev/null and no descriptor of tfrun's") {

@@ -41,6 +41,19 @@ pid_t child_of(pid_t parent, Seconds timeout = 5s) {
   return -1;
 }
 
+// The first child of `parent`, as soon as it exists.
+pid_t first_child(pid_t parent, Seconds timeout = 5s) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    std::ifstream children("/proc/" + std::to_string(parent) + "/task/" + std::to_string(parent) + "/children");
+    pid_t pid = 0;
+    if (children >> pid && pid > 0) {
+      return pid;
+    }
+  }
+  return -1;
+}
+
 } // namespace
 
 TEST_CASE("as PID 1: 50 orphaned zombies are reaped, and an orphan's exit is not an app exit") {
@@ -76,8 +89,11 @@ TEST_CASE("as PID 1: SIGTERM sent the moment after start is never lost") {
     Tfrun tfrun({"start"}, as_pid1(dir));
     const pid_t pid1 = child_of(tfrun.pid());
     REQUIRE(pid1 > 0);
+    REQUIRE(first_child(pid1) > 0); // the moment the app's process exists (init.md E6a)
     ::kill(pid1, SIGTERM);
     const auto status = tfrun.wait_for_exit(10s);
+    INFO("status " << status.value_or(-1) << "\n" << tfrun.out() << tfrun.err());
+    CHECK(status == 143);
     stopped += status == 143 ? 1 : 0;
     CHECK(no_leftovers(tfrun.marker()));
   }
