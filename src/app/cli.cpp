@@ -31,8 +31,8 @@ struct RawOptions {
   std::string procfile, root, port, timeout, color, log_format, quiet_period;
   std::vector<std::string> env_files, formation;
   bool no_timestamp = false, no_prefix = false;
-  CLI::Option *procfile_opt{}, *root_opt{}, *env_opt{}, *port_opt{}, *timeout_opt{}, *color_opt{},
-      *log_format_opt{}, *quiet_opt{}, *formation_opt{};
+  CLI::Option *procfile_opt{}, *root_opt{}, *env_opt{}, *port_opt{}, *timeout_opt{}, *color_opt{}, *log_format_opt{},
+      *quiet_opt{}, *formation_opt{};
 };
 
 void add_input_options(CLI::App& app, RawOptions& raw) {
@@ -66,10 +66,10 @@ void add_output_options(CLI::App& app, RawOptions& raw) {
   raw.log_format_opt = app.add_option("--log-format", raw.log_format, "text or json (one object per line)")
                            ->envname("TFRUN_LOG_FORMAT")
                            ->type_name("FORMAT");
-  raw.quiet_opt = app.add_option("--quiet-period", raw.quiet_period,
-                                 "show a partial line after this much silence (default: 1s)")
-                      ->envname("TFRUN_QUIET_PERIOD")
-                      ->type_name("DURATION");
+  raw.quiet_opt =
+      app.add_option("--quiet-period", raw.quiet_period, "show a partial line after this much silence (default: 1s)")
+          ->envname("TFRUN_QUIET_PERIOD")
+          ->type_name("DURATION");
 }
 
 void add_formation_option(CLI::App& app, RawOptions& raw) {
@@ -125,8 +125,8 @@ void define_commands(CLI::App& app, Subcommands& sub, Invocation& invocation, st
   sub.run = app.add_subcommand("run", "run a one-off command in the app's environment");
   add_input_options(*sub.run, *raw);
   add_output_options(*sub.run, *raw);
-  sub.run->add_option("--signal-target", invocation.signal_target,
-                      "where forwarded signals go: group (default) or main")
+  sub.run
+      ->add_option("--signal-target", invocation.signal_target, "where forwarded signals go: group (default) or main")
       ->envname("TFRUN_SIGNAL_TARGET")
       ->type_name("TARGET");
   sub.run->prefix_command();

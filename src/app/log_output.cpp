@@ -30,8 +30,8 @@ void LogOutput::begin() {
 
 void LogOutput::add(const LineSource& source, const core::LinePiece& piece, bool system) {
   if (m_format == LogFormat::json) {
-    core::append_json_line(m_batch, {m_timestamp, source.name, source.type, piece.text, system, piece.continuation,
-                                     !piece.complete});
+    core::append_json_line(
+        m_batch, {m_timestamp, source.name, source.type, piece.text, system, piece.continuation, !piece.complete});
     return;
   }
   core::append_text_line(m_batch, m_style, source.prefix, m_clock, piece.continuation, piece.text);

@@ -123,7 +123,8 @@ std::string model_to_json(const Model& model) {
   out += fmt::format("}},\"base_port\":{},\"instances\":", model.base_port);
   append_instances(out, model);
   out += ",\"processes\":";
-  append_array(out, model.procfile.entries, [&](const core::ProcfileEntry& entry) { append_policy(out, model, entry); });
+  append_array(out, model.procfile.entries,
+               [&](const core::ProcfileEntry& entry) { append_policy(out, model, entry); });
   out += ",\"start_order\":";
   append_array(out, core::start_order(model.settings, model.procfile),
                [&](const std::string& type) { append_json_string(out, type); });

@@ -46,8 +46,8 @@ LogFormat resolve_log_format(const std::string& text) {
   throw UsageError("--log-format: '" + text + "' is not one of text, json");
 }
 
-void resolve_env_files(const GivenOptions& given, const core::FileSettings& settings,
-                       const std::string& settings_dir, ResolvedOptions& out) {
+void resolve_env_files(const GivenOptions& given, const core::FileSettings& settings, const std::string& settings_dir,
+                       ResolvedOptions& out) {
   if (given.env_files_given) {
     for (const auto& file : given.env_files) {
       if (!file.empty()) {

@@ -67,9 +67,8 @@ void Supervisor::Impl::spawn_child(SupervisedChild& child) {
   if (result.error != 0) {
     ::close(pipe.read_fd);
     m_out.system_line(child.plan.name + " could not start: /bin/sh: " + std::strerror(result.error));
-    child.exit = core::ProcessExit{false,
-                                   result.error == ENOENT ? core::exit_code::not_found : core::exit_code::cannot_execute,
-                                   0};
+    child.exit = core::ProcessExit{
+        false, result.error == ENOENT ? core::exit_code::not_found : core::exit_code::cannot_execute, 0};
     apply(child, InstanceEvent::spawn_failed);
     return;
   }
@@ -188,8 +187,6 @@ void Supervisor::Impl::flush_quiet_partials() {
     m_out.commit();
   }
 }
-
-
 
 Supervisor::Supervisor(SupervisorPlan plan) : m_impl(std::make_unique<Impl>(std::move(plan))) {}
 

@@ -67,8 +67,8 @@ void Supervisor::Impl::on_reaped(pid_t pid, const core::ProcessExit& exit) {
   if (found == m_by_pid.end()) {
     // An adopted orphan (tfrun is PID 1 or a subreaper): reaped so it leaves no zombie, and its exit
     // never counts as an app process's exit.
-    if (const auto leftover = m_leftovers.find(pid); leftover != m_leftovers.end() && exit.signaled &&
-                                                     exit.signal == SIGKILL) {
+    if (const auto leftover = m_leftovers.find(pid);
+        leftover != m_leftovers.end() && exit.signaled && exit.signal == SIGKILL) {
       m_out.system_line(leftover->second + " (pid " + std::to_string(pid) + ", left behind) killed by SIGKILL");
     }
     m_leftovers.erase(pid);
@@ -100,9 +100,7 @@ void Supervisor::Impl::apply(SupervisedChild& child, InstanceEvent event) {
       os::signal_group(child.pid, SIGKILL);
       os::signal_process(child.pid, SIGKILL);
       break;
-    case InstanceAction::report_exit:
-      report_exit(child);
-      break;
+    case InstanceAction::report_exit: report_exit(child); break;
     case InstanceAction::close_pipe_later:
       child.drain_timer.expires_after(k_drain_after_exit);
       child.drain_timer.async_wait([this, &child](const boost::system::error_code& ec) {
@@ -215,8 +213,8 @@ void Supervisor::Impl::maybe_finish() {
   if (!m_stopping || m_done) {
     return;
   }
-  const bool all_finished = std::all_of(m_children.begin(), m_children.end(),
-                                        [](const auto& child) { return child->state.finished(); });
+  const bool all_finished =
+      std::all_of(m_children.begin(), m_children.end(), [](const auto& child) { return child->state.finished(); });
   if (!all_finished) {
     return;
   }

@@ -20,8 +20,7 @@ void Diagnostics::append(const Diagnostics& other) {
 }
 
 bool Diagnostics::has_errors() const {
-  return std::any_of(m_items.begin(), m_items.end(),
-                     [](const Diagnostic& d) { return d.severity == Severity::error; });
+  return std::any_of(m_items.begin(), m_items.end(), [](const Diagnostic& d) { return d.severity == Severity::error; });
 }
 
 std::vector<Diagnostic> Diagnostics::warnings() const {
@@ -56,10 +55,14 @@ std::string format_diagnostic(const Diagnostic& d) {
     out += d.source_line;
     out += '\n';
     if (d.column > 0) {
-      // Tabs are kept so the caret lines up under the same terminal column.
+      // Tabs are kept and UTF-8 continuation bytes take no column, so the caret lines up under the same
+      // terminal column as the offending character.
       std::string pad = "  ";
       for (int i = 0; i + 1 < d.column && i < static_cast<int>(d.source_line.size()); ++i) {
-        pad += d.source_line[static_cast<std::size_t>(i)] == '\t' ? '\t' : ' ';
+        const char c = d.source_line[static_cast<std::size_t>(i)];
+        if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) {
+          pad += c == '\t' ? '\t' : ' ';
+        }
       }
       out += pad + "^\n";
     }
@@ -68,6 +71,9 @@ std::string format_diagnostic(const Diagnostic& d) {
 }
 
 std::string line_of(std::string_view text, int line) {
+  if (line < 1) {
+    return {};
+  }
   std::size_t start = 0;
   for (int current = 1; current < line; ++current) {
     const auto nl = text.find('\n', start);

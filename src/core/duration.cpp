@@ -143,8 +143,7 @@ std::optional<Duration> duration_from_seconds(double seconds) {
 std::string describe_duration(Duration duration) {
   const std::int64_t count = duration.count();
   // Unsigned, so that the most negative value has a magnitude too.
-  const std::uint64_t magnitude =
-      count < 0 ? 0 - static_cast<std::uint64_t>(count) : static_cast<std::uint64_t>(count);
+  const std::uint64_t magnitude = count < 0 ? 0 - static_cast<std::uint64_t>(count) : static_cast<std::uint64_t>(count);
   std::string out = count < 0 ? "-" : "";
   if (magnitude < 1000) {
     return out + std::to_string(magnitude) + " ms";

@@ -21,8 +21,7 @@ bool is_type_name(std::string_view name) {
     return false;
   }
   for (const char c : name) {
-    const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
-                    c == '-';
+    const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
     if (!ok) {
       return false;
     }
@@ -45,8 +44,7 @@ void apply_item(Formation& formation, std::string_view item) {
   const auto eq = item.find('=');
   const auto name = trim_blanks(item.substr(0, eq));
   if (!is_type_name(name)) {
-    throw FormationError("invalid formation item '" + std::string(item) +
-                         "': expected NAME=COUNT, all=COUNT or NAME");
+    throw FormationError("invalid formation item '" + std::string(item) + "': expected NAME=COUNT, all=COUNT or NAME");
   }
   if (eq == std::string_view::npos) {
     formation.bare_names = true;
@@ -114,8 +112,8 @@ std::vector<Instance> expand_formation(const Procfile& procfile, const Formation
     for (int number = 1; number <= count; ++number) {
       const int port = port_for(base_port, index, number);
       if (port > 65535) {
-        throw FormationError("port " + std::to_string(port) + " for " + entry.name + "." +
-                             std::to_string(number) + " is above 65535: choose a lower base port");
+        throw FormationError("port " + std::to_string(port) + " for " + entry.name + "." + std::to_string(number) +
+                             " is above 65535: choose a lower base port");
       }
       instances.push_back({entry.name, number, entry.name + "." + std::to_string(number), port, entry.command});
     }

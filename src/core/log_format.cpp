@@ -10,9 +10,9 @@ namespace tfrun::core {
 
 std::string_view palette_color(std::size_t type_index) {
   // Real bright codes (90-97), not bold: bold changes the weight, not the colour, on many terminals.
-  static constexpr std::array<std::string_view, 12> k_palette = {
-      "\x1b[36m", "\x1b[33m", "\x1b[32m", "\x1b[35m", "\x1b[34m", "\x1b[31m",
-      "\x1b[96m", "\x1b[93m", "\x1b[92m", "\x1b[95m", "\x1b[94m", "\x1b[91m"};
+  static constexpr std::array<std::string_view, 12> k_palette = {"\x1b[36m", "\x1b[33m", "\x1b[32m", "\x1b[35m",
+                                                                 "\x1b[34m", "\x1b[31m", "\x1b[96m", "\x1b[93m",
+                                                                 "\x1b[92m", "\x1b[95m", "\x1b[94m", "\x1b[91m"};
   return k_palette[type_index % k_palette.size()];
 }
 

@@ -6,9 +6,7 @@
 
 namespace tfrun::core {
 
-int exit_status_of(const ProcessExit& exit) {
-  return exit.signaled ? exit_code::signal_base + exit.signal : exit.code;
-}
+int exit_status_of(const ProcessExit& exit) { return exit.signaled ? exit_code::signal_base + exit.signal : exit.code; }
 
 std::string describe_exit(const ProcessExit& exit) {
   if (exit.signaled) {

@@ -58,7 +58,12 @@ std::optional<ParsedLine> parse_entry(std::string_view line, std::string& why, s
     why = pos == name_start ? "not an entry: a process name ([A-Za-z0-9_-]) was expected"
                             : "not an entry: ':' was expected after the process name";
     if (pos < line.size() && pos > name_start) {
-      why = "not an entry: invalid character '" + std::string(1, line[pos]) + "' in process name";
+      // Quote the whole UTF-8 sequence: half a character would make the message invalid text.
+      std::size_t end = pos + 1;
+      while (end < line.size() && (static_cast<unsigned char>(line[end]) & 0xC0) == 0x80) {
+        ++end;
+      }
+      why = "not an entry: invalid character '" + std::string(line.substr(pos, end - pos)) + "' in process name";
     }
     return std::nullopt;
   }
@@ -122,8 +127,8 @@ Procfile parse_procfile(std::string_view text, const std::string& file, Diagnost
     const int column = static_cast<int>(lines[i].find(parsed->name)) + 1;
     if (const auto seen = first_line_of.find(name); seen != first_line_of.end()) {
       diagnostics.error(file, line_number, column,
-                        "duplicate process name '" + name + "' (first defined on line " +
-                            std::to_string(seen->second) + ")",
+                        "duplicate process name '" + name + "' (first defined on line " + std::to_string(seen->second) +
+                            ")",
                         std::string(lines[i]));
       const auto first_line = lines[static_cast<std::size_t>(seen->second - 1)];
       diagnostics.error(file, seen->second, static_cast<int>(first_line.find(parsed->name)) + 1,

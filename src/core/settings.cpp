@@ -287,8 +287,8 @@ void read_processes(SettingsReader& reader, FileSettings& settings, const toml::
     }
     const auto* process = value.as_table();
     if (process == nullptr) {
-      reader.error_at(value, quote("process." + std::string(name.str())) + " must be a table, not " +
-                                 describe_value(value));
+      reader.error_at(value,
+                      quote("process." + std::string(name.str())) + " must be a table, not " + describe_value(value));
       continue;
     }
     // An invalid name is still read, so the problems inside it are reported in the same run.
@@ -312,10 +312,8 @@ struct TopLevelKey {
 
 // One row per key, in the order the "known keys" list shows them.
 constexpr std::array k_top_level_keys{
-    TopLevelKey{"procfile",
-                [](SettingsReader& r, FileSettings& s, const toml::node& n) {
-                  s.procfile = r.non_empty_string(n, "procfile");
-                }},
+    TopLevelKey{"procfile", [](SettingsReader& r, FileSettings& s,
+                               const toml::node& n) { s.procfile = r.non_empty_string(n, "procfile"); }},
     TopLevelKey{"env",
                 [](SettingsReader& r, FileSettings& s, const toml::node& n) {
                   if (auto files = r.strings(n, "env")) {
@@ -338,10 +336,8 @@ constexpr std::array k_top_level_keys{
                     s.color = n.as_string()->get();
                   }
                 }},
-    TopLevelKey{"timestamp",
-                [](SettingsReader& r, FileSettings& s, const toml::node& n) {
-                  s.timestamp = r.boolean(n, "timestamp");
-                }},
+    TopLevelKey{"timestamp", [](SettingsReader& r, FileSettings& s,
+                                const toml::node& n) { s.timestamp = r.boolean(n, "timestamp"); }},
     TopLevelKey{"prefix",
                 [](SettingsReader& r, FileSettings& s, const toml::node& n) { s.prefix = r.boolean(n, "prefix"); }},
     TopLevelKey{"log_format",
@@ -350,10 +346,8 @@ constexpr std::array k_top_level_keys{
                     s.log_format = n.as_string()->get();
                   }
                 }},
-    TopLevelKey{"quiet_period",
-                [](SettingsReader& r, FileSettings& s, const toml::node& n) {
-                  s.quiet_period = r.duration(n, "quiet_period");
-                }},
+    TopLevelKey{"quiet_period", [](SettingsReader& r, FileSettings& s,
+                                   const toml::node& n) { s.quiet_period = r.duration(n, "quiet_period"); }},
     TopLevelKey{"process", read_processes},
 };
 

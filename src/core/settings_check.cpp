@@ -49,8 +49,7 @@ void check_cycles(const FileSettings& settings, const std::string& file, std::st
         cycle += (cycle.empty() ? "" : " -> ") + *it;
       }
       const auto* first = find_process_settings(settings, *start);
-      diagnostics.error(file, first->line, first->column, "dependency cycle: " + cycle,
-                        line_of(text, first->line));
+      diagnostics.error(file, first->line, first->column, "dependency cycle: " + cycle, line_of(text, first->line));
       return;
     }
   }
@@ -67,23 +66,23 @@ const ProcessSettings* find_process_settings(const FileSettings& settings, std::
   return nullptr;
 }
 
-void check_settings_against_procfile(const FileSettings& settings, const Procfile& procfile,
-                                     const std::string& file, std::string_view text, Diagnostics& diagnostics) {
+void check_settings_against_procfile(const FileSettings& settings, const Procfile& procfile, const std::string& file,
+                                     std::string_view text, Diagnostics& diagnostics) {
   bool names_ok = true;
   for (const auto& process : settings.processes) {
     if (procfile.find(process.name) == nullptr) {
       names_ok = false;
       diagnostics.error(file, process.line, process.column,
-                        "[process." + process.name + "] names a type that is not in the Procfile (known types: " +
-                            known_types(procfile) + ")",
+                        "[process." + process.name +
+                            "] names a type that is not in the Procfile (known types: " + known_types(procfile) + ")",
                         line_of(text, process.line));
     }
     for (const auto& dependency : process.depends_on) {
       if (procfile.find(dependency.name) == nullptr) {
         names_ok = false;
         diagnostics.error(file, dependency.line, dependency.column,
-                          "depends_on names unknown process type '" + dependency.name + "' (known types: " +
-                              known_types(procfile) + ")",
+                          "depends_on names unknown process type '" + dependency.name +
+                              "' (known types: " + known_types(procfile) + ")",
                           line_of(text, dependency.line));
       } else if (dependency.name == process.name) {
         names_ok = false;

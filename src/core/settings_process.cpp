@@ -56,27 +56,18 @@ std::optional<int> read_signal(SettingsReader& reader, const toml::node& node) {
 std::string_view describe_regex_error(std::regex_constants::error_type code) {
   namespace rc = std::regex_constants;
   switch (code) {
-  case rc::error_collate:
-    return "invalid collating element";
-  case rc::error_ctype:
-    return "invalid character class";
-  case rc::error_escape:
-    return "invalid escape";
-  case rc::error_backref:
-    return "invalid back reference";
-  case rc::error_brack:
-    return "unbalanced brackets";
+  case rc::error_collate: return "invalid collating element";
+  case rc::error_ctype: return "invalid character class";
+  case rc::error_escape: return "invalid escape";
+  case rc::error_backref: return "invalid back reference";
+  case rc::error_brack: return "unbalanced brackets";
   case rc::error_paren:
     // libstdc++ reports a repeat with nothing before it ("*a") with this code too.
     return "unbalanced parentheses or nothing to repeat";
-  case rc::error_brace:
-    return "unbalanced braces";
-  case rc::error_badbrace:
-    return "invalid repetition count";
-  case rc::error_range:
-    return "invalid character range";
-  default:
-    return "too complex";
+  case rc::error_brace: return "unbalanced braces";
+  case rc::error_badbrace: return "invalid repetition count";
+  case rc::error_range: return "invalid character range";
+  default: return "too complex";
   }
 }
 
@@ -89,8 +80,8 @@ std::optional<std::string> read_regex(SettingsReader& reader, const toml::node& 
   try {
     const std::regex compiled(*pattern, std::regex::ECMAScript);
   } catch (const std::regex_error& error) {
-    reader.error_at(node, "invalid regular expression " + quote(*pattern) + " in 'log': " +
-                              std::string(describe_regex_error(error.code())));
+    reader.error_at(node, "invalid regular expression " + quote(*pattern) +
+                              " in 'log': " + std::string(describe_regex_error(error.code())));
     return std::nullopt;
   }
   return pattern;
@@ -218,8 +209,8 @@ void read_env(SettingsReader& reader, const toml::node& node, ProcessSettings& p
     }
     auto text = scalar_text(value);
     if (!text) {
-      reader.error_at(value, quote(key.str()) + " in 'env' must be a string, number or boolean, not " +
-                                 describe_value(value));
+      reader.error_at(value,
+                      quote(key.str()) + " in 'env' must be a string, number or boolean, not " + describe_value(value));
       continue;
     }
     found.emplace_back(reader.position_of(key.source()), std::string(key.str()), std::move(*text));
@@ -243,8 +234,8 @@ struct ProcessKey {
 constexpr std::array k_process_keys{
     ProcessKey{"stop_signal",
                [](SettingsReader& r, const toml::node& n, ProcessSettings& p) { p.stop_signal = read_signal(r, n); }},
-    ProcessKey{"timeout",
-               [](SettingsReader& r, const toml::node& n, ProcessSettings& p) { p.timeout = r.duration(n, "timeout"); }},
+    ProcessKey{"timeout", [](SettingsReader& r, const toml::node& n,
+                             ProcessSettings& p) { p.timeout = r.duration(n, "timeout"); }},
     ProcessKey{"signal_target",
                [](SettingsReader& r, const toml::node& n, ProcessSettings& p) {
                  if (const auto index = r.one_of(n, "signal_target", {"group", "main"})) {
@@ -263,27 +254,23 @@ constexpr std::array k_process_keys{
                  p.max_restarts =
                      r.integer(n, "max_restarts", 0, std::numeric_limits<int>::max(), "a non-negative integer");
                }},
-    ProcessKey{"restart_delay",
-               [](SettingsReader& r, const toml::node& n, ProcessSettings& p) {
-                 p.restart_delay = r.duration(n, "restart_delay");
-               }},
+    ProcessKey{"restart_delay", [](SettingsReader& r, const toml::node& n,
+                                   ProcessSettings& p) { p.restart_delay = r.duration(n, "restart_delay"); }},
     ProcessKey{"max_restart_delay",
                [](SettingsReader& r, const toml::node& n, ProcessSettings& p) {
                  p.max_restart_delay = r.duration(n, "max_restart_delay");
                }},
-    ProcessKey{"healthy_after",
-               [](SettingsReader& r, const toml::node& n, ProcessSettings& p) {
-                 p.healthy_after = r.duration(n, "healthy_after");
-               }},
-    ProcessKey{"can_exit",
-               [](SettingsReader& r, const toml::node& n, ProcessSettings& p) { p.can_exit = r.boolean(n, "can_exit"); }},
+    ProcessKey{"healthy_after", [](SettingsReader& r, const toml::node& n,
+                                   ProcessSettings& p) { p.healthy_after = r.duration(n, "healthy_after"); }},
+    ProcessKey{"can_exit", [](SettingsReader& r, const toml::node& n,
+                              ProcessSettings& p) { p.can_exit = r.boolean(n, "can_exit"); }},
     ProcessKey{"oneshot",
                [](SettingsReader& r, const toml::node& n, ProcessSettings& p) { p.oneshot = r.boolean(n, "oneshot"); }},
     ProcessKey{"depends_on", read_depends_on},
     ProcessKey{"ready", [](SettingsReader& r, const toml::node& n, ProcessSettings& p) { p.ready = read_ready(r, n); }},
     ProcessKey{"env", read_env},
-    ProcessKey{"cwd",
-               [](SettingsReader& r, const toml::node& n, ProcessSettings& p) { p.cwd = r.non_empty_string(n, "cwd"); }},
+    ProcessKey{"cwd", [](SettingsReader& r, const toml::node& n,
+                         ProcessSettings& p) { p.cwd = r.non_empty_string(n, "cwd"); }},
 };
 
 std::string known_process_keys() {
@@ -364,8 +351,8 @@ ProcessSettings read_process(SettingsReader& reader, const toml::key& name, cons
   process.line = at.line;
   process.column = at.column;
   // An invalid name is reported on its own; here it is only quoted so that it cannot break the line.
-  const std::string where = is_process_name(process.name) ? " in [process." + process.name + "]"
-                                                           : " in " + quote("process." + process.name);
+  const std::string where =
+      is_process_name(process.name) ? " in [process." + process.name + "]" : " in " + quote("process." + process.name);
   for (const auto& [key, node] : table) {
     const auto row = std::find_if(k_process_keys.begin(), k_process_keys.end(),
                                   [&key = key](const ProcessKey& candidate) { return candidate.name == key.str(); });
@@ -384,22 +371,17 @@ namespace tfrun::core {
 
 std::string_view to_string(RestartPolicy policy) {
   switch (policy) {
-  case RestartPolicy::never:
-    return "never";
-  case RestartPolicy::on_failure:
-    return "on-failure";
-  case RestartPolicy::always:
-    return "always";
+  case RestartPolicy::never: return "never";
+  case RestartPolicy::on_failure: return "on-failure";
+  case RestartPolicy::always: return "always";
   }
   return "never";
 }
 
 std::string_view to_string(SignalTarget target) {
   switch (target) {
-  case SignalTarget::group:
-    return "group";
-  case SignalTarget::main:
-    return "main";
+  case SignalTarget::group: return "group";
+  case SignalTarget::main: return "main";
   }
   return "group";
 }

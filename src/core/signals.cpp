@@ -16,18 +16,18 @@ struct NamedSignal {
 
 // The first name listed for a number is the one signal_name prints; aliases (IOT, CLD, POLL) come after.
 constexpr std::array k_signals{
-    NamedSignal{"HUP", SIGHUP},       NamedSignal{"INT", SIGINT},       NamedSignal{"QUIT", SIGQUIT},
-    NamedSignal{"ILL", SIGILL},       NamedSignal{"TRAP", SIGTRAP},     NamedSignal{"ABRT", SIGABRT},
-    NamedSignal{"BUS", SIGBUS},       NamedSignal{"FPE", SIGFPE},       NamedSignal{"KILL", SIGKILL},
-    NamedSignal{"USR1", SIGUSR1},     NamedSignal{"SEGV", SIGSEGV},     NamedSignal{"USR2", SIGUSR2},
-    NamedSignal{"PIPE", SIGPIPE},     NamedSignal{"ALRM", SIGALRM},     NamedSignal{"TERM", SIGTERM},
+    NamedSignal{"HUP", SIGHUP},       NamedSignal{"INT", SIGINT},   NamedSignal{"QUIT", SIGQUIT},
+    NamedSignal{"ILL", SIGILL},       NamedSignal{"TRAP", SIGTRAP}, NamedSignal{"ABRT", SIGABRT},
+    NamedSignal{"BUS", SIGBUS},       NamedSignal{"FPE", SIGFPE},   NamedSignal{"KILL", SIGKILL},
+    NamedSignal{"USR1", SIGUSR1},     NamedSignal{"SEGV", SIGSEGV}, NamedSignal{"USR2", SIGUSR2},
+    NamedSignal{"PIPE", SIGPIPE},     NamedSignal{"ALRM", SIGALRM}, NamedSignal{"TERM", SIGTERM},
 #ifdef SIGSTKFLT
     NamedSignal{"STKFLT", SIGSTKFLT},
 #endif
-    NamedSignal{"CHLD", SIGCHLD},     NamedSignal{"CONT", SIGCONT},     NamedSignal{"STOP", SIGSTOP},
-    NamedSignal{"TSTP", SIGTSTP},     NamedSignal{"TTIN", SIGTTIN},     NamedSignal{"TTOU", SIGTTOU},
-    NamedSignal{"URG", SIGURG},       NamedSignal{"XCPU", SIGXCPU},     NamedSignal{"XFSZ", SIGXFSZ},
-    NamedSignal{"VTALRM", SIGVTALRM}, NamedSignal{"PROF", SIGPROF},     NamedSignal{"WINCH", SIGWINCH},
+    NamedSignal{"CHLD", SIGCHLD},     NamedSignal{"CONT", SIGCONT}, NamedSignal{"STOP", SIGSTOP},
+    NamedSignal{"TSTP", SIGTSTP},     NamedSignal{"TTIN", SIGTTIN}, NamedSignal{"TTOU", SIGTTOU},
+    NamedSignal{"URG", SIGURG},       NamedSignal{"XCPU", SIGXCPU}, NamedSignal{"XFSZ", SIGXFSZ},
+    NamedSignal{"VTALRM", SIGVTALRM}, NamedSignal{"PROF", SIGPROF}, NamedSignal{"WINCH", SIGWINCH},
 #ifdef SIGIO
     NamedSignal{"IO", SIGIO},
 #endif

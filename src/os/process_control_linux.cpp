@@ -89,8 +89,8 @@ bool tcp_port_in_use(int port) {
   address.sin_family = AF_INET;
   address.sin_port = htons(static_cast<std::uint16_t>(port));
   address.sin_addr.s_addr = htonl(INADDR_ANY);
-  const bool in_use = ::bind(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0 &&
-                      errno == EADDRINUSE;
+  const bool in_use =
+      ::bind(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0 && errno == EADDRINUSE;
   ::close(fd);
   return in_use;
 }

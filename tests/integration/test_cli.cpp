@@ -119,8 +119,7 @@ TEST_CASE("exit status table: each kind of bad input has its own status and mess
     dir.write("Procfile", k_procfile);
     const auto r = tfrun_in(dir, {"check", "wbe=2"});
     CHECK(r.status == 64);
-    CHECK(r.err ==
-          "tfrun: error: formation names unknown process type 'wbe' (known types: web, worker, clock)\n");
+    CHECK(r.err == "tfrun: error: formation names unknown process type 'wbe' (known types: web, worker, clock)\n");
   }
   SECTION("usage: bad formation count") {
     dir.write("Procfile", k_procfile);
@@ -149,8 +148,7 @@ TEST_CASE("exit status table: each kind of bad input has its own status and mess
     dir.write("Procfile", "web: a\nworker: b\nweb: c\n");
     const auto r = tfrun_in(dir, {"check"});
     CHECK(r.status == 65);
-    CHECK(r.err.find("Procfile:3:1: duplicate process name 'web' (first defined on line 1)") !=
-          std::string::npos);
+    CHECK(r.err.find("Procfile:3:1: duplicate process name 'web' (first defined on line 1)") != std::string::npos);
     CHECK(r.err.find("Procfile:1:1: process 'web' is defined again on line 3") != std::string::npos);
   }
   SECTION("bad data: unterminated quote in .env") {

@@ -42,8 +42,8 @@ TEST_CASE("a background grandchild, a setsid escapee and a double-forked daemon 
 
 TEST_CASE("a child that ignores SIGTERM is SIGKILLed at the deadline and named") {
   TempDir dir;
-  dir.write("Procfile", "stubborn: exec " + test_child() + " ignore-term\npolite: exec " + test_child() +
-                            " print up\n");
+  dir.write("Procfile",
+            "stubborn: exec " + test_child() + " ignore-term\npolite: exec " + test_child() + " print up\n");
   Tfrun tfrun({"start", "-t", "1"}, in_dir(dir));
   REQUIRE(tfrun.wait_for_line("stubborn\\.1 +\\| ready"));
   REQUIRE(tfrun.wait_for_line("polite\\.1 +\\| up"));
@@ -138,6 +138,5 @@ TEST_CASE("a port already bound by another process is reported before spawning")
   dir.write("Procfile", "web: exec " + test_child() + " exit 0\n");
   const auto result = run_tfrun({"start", "-p", std::to_string(port)}, in_dir(dir));
   ::close(fd);
-  CHECK(result.out.find("warning: port " + std::to_string(port) + " for web.1 is already in use") !=
-        std::string::npos);
+  CHECK(result.out.find("warning: port " + std::to_string(port) + " for web.1 is already in use") != std::string::npos);
 }

@@ -122,8 +122,8 @@ TEST_CASE("a line longer than 1 MiB is split into marked chunks, never truncated
 
 TEST_CASE("a partial line is shown after the quiet period and its continuation is marked") {
   TempDir dir;
-  dir.write("Procfile", "p: exec " + test_child() + " slow-partial 800\nprompt: exec " + test_child() +
-                            " partial 'password: '\n");
+  dir.write("Procfile",
+            "p: exec " + test_child() + " slow-partial 800\nprompt: exec " + test_child() + " partial 'password: '\n");
   Tfrun tfrun({"start", "--no-timestamp", "--quiet-period", "300ms"}, in_dir(dir));
   REQUIRE(tfrun.wait_for_line("^prompt\\.1 +\\| password: $"));
   REQUIRE(tfrun.wait_for_line("^p\\.1 +\\| Loading\\.\\.\\.$"));

@@ -68,7 +68,7 @@ TEST_CASE("as PID 1: 50 orphaned zombies are reaped, and an orphan's exit is not
   REQUIRE(tfrun.wait_for_line("maker\\.1 +\\| zombies left (\\d+)"));
   CHECK(tfrun.out().find("zombies left 0") != std::string::npos);
   CHECK(tfrun.out().find("exited") == std::string::npos); // no orphan counted as an app process
-  tfrun.send_signal(SIGTERM); // to unshare, which does not forward it: stop tfrun itself
+  tfrun.send_signal(SIGTERM);                             // to unshare, which does not forward it: stop tfrun itself
   const pid_t pid1 = child_of(tfrun.pid());
   if (pid1 > 0) {
     ::kill(pid1, SIGTERM);

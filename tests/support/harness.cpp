@@ -173,8 +173,7 @@ std::optional<std::vector<std::string>> Tfrun::wait_for_line(const std::string& 
   std::size_t scanned = 0;
   while (true) {
     // Only whole lines count.
-    for (auto newline = m_out.find('\n', scanned); newline != std::string::npos;
-         newline = m_out.find('\n', scanned)) {
+    for (auto newline = m_out.find('\n', scanned); newline != std::string::npos; newline = m_out.find('\n', scanned)) {
       const std::string line = m_out.substr(scanned, newline - scanned);
       scanned = newline + 1;
       std::smatch match;
@@ -314,8 +313,6 @@ Finished run_tfrun(const std::vector<std::string>& args, const RunOptions& optio
   return finished;
 }
 
-bool unshare_available() {
-  return std::system("unshare --pid --fork --mount-proc true >/dev/null 2>&1") == 0;
-}
+bool unshare_available() { return std::system("unshare --pid --fork --mount-proc true >/dev/null 2>&1") == 0; }
 
 } // namespace tfrun::test

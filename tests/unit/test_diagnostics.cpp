@@ -48,8 +48,8 @@ TEST_CASE("format_diagnostic: no file means the message alone", "[diagnostics]")
   CHECK(format_diagnostic(make(Severity::error, "", 0, 0, "no Procfile")) == "tfrun: error: no Procfile\n");
   // The source line is still shown when a line is known.
   CHECK(format_diagnostic(make(Severity::error, "", 2, 3, "m", "abcd")) == "tfrun: error: m\n"
-                                                                          "  abcd\n"
-                                                                          "    ^\n");
+                                                                           "  abcd\n"
+                                                                           "    ^\n");
 }
 
 TEST_CASE("format_diagnostic: tabs before the column are kept in the caret padding", "[diagnostics]") {
@@ -63,8 +63,8 @@ TEST_CASE("format_diagnostic: tabs before the column are kept in the caret paddi
                                     "   \t \t^\n");
 }
 
-TEST_CASE("format_diagnostic: the caret lines up after multi-byte characters", "[diagnostics][!mayfail]") {
-  // Bug report: the padding has one space per byte before the column, so every multi-byte UTF-8 character
+TEST_CASE("format_diagnostic: the caret lines up after multi-byte characters", "[diagnostics]") {
+  // Regression: the padding has one space per byte before the column, so every multi-byte UTF-8 character
   // before it (shown in one terminal column) pushes the caret one or more columns too far right. Here 'x'
   // is byte 7 but terminal column 6 of the line.
   const auto d = make(Severity::error, "tfrun.toml", 1, 7, "here", "caf\xC3\xA9 x");
@@ -106,8 +106,8 @@ TEST_CASE("line_of past the end gives an empty string", "[diagnostics]") {
   CHECK(line_of("", 5) == "");
 }
 
-TEST_CASE("line_of with a line number below 1 gives an empty string", "[diagnostics][!mayfail]") {
-  // Bug report: line_of is documented as 1-based and Diagnostic uses line 0 for "no line", yet line_of(text, 0)
+TEST_CASE("line_of with a line number below 1 gives an empty string", "[diagnostics]") {
+  // Regression: line_of is documented as 1-based and Diagnostic uses line 0 for "no line", yet line_of(text, 0)
   // and line_of(text, -1) return the first line instead of nothing.
   CHECK(line_of("one\ntwo\n", 0) == "");
   CHECK(line_of("one\ntwo\n", -1) == "");

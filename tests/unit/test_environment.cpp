@@ -39,8 +39,7 @@ TEST_CASE("environment: from_entries keeps order and ignores entries without a n
   CHECK_FALSE(env.get("home")); // names are case sensitive
 }
 
-TEST_CASE("environment: a name given twice in environ keeps its first place and the last value",
-          "[environment]") {
+TEST_CASE("environment: a name given twice in environ keeps its first place and the last value", "[environment]") {
   const auto env = Environment::from_entries({"A=1", "B=2", "A=3"});
   CHECK(env.variables() == Pairs{{"A", "3"}, {"B", "2"}});
 }
@@ -69,15 +68,13 @@ TEST_CASE("environment: merge_env_files lets later files win, keeping first posi
   CHECK(merge_env_files({}).empty());
 }
 
-TEST_CASE("environment: layers, later wins: inherited < env files < process env < tfrun's own",
-          "[environment]") {
-  const auto inherited = Environment::from_entries(
-      {"HOME=/root", "ONLY_INHERITED=i", "FROM_FILE=inherited", "FROM_PROCESS=inherited", "PORT=1", "PS=x",
-       "TFRUN_PROCESS=y"});
+TEST_CASE("environment: layers, later wins: inherited < env files < process env < tfrun's own", "[environment]") {
+  const auto inherited = Environment::from_entries({"HOME=/root", "ONLY_INHERITED=i", "FROM_FILE=inherited",
+                                                    "FROM_PROCESS=inherited", "PORT=1", "PS=x", "TFRUN_PROCESS=y"});
   const std::vector<EnvVariable> files = {var("FROM_FILE", "file"), var("FROM_PROCESS", "file"),
                                           var("NEW_FROM_FILE", "nf"), var("PORT", "2"), var("PS", "file")};
-  const Pairs process_env = {{"FROM_PROCESS", "process"}, {"NEW_FROM_PROCESS", "np"}, {"PORT", "3"},
-                             {"TFRUN_PROCESS", "process"}};
+  const Pairs process_env = {
+      {"FROM_PROCESS", "process"}, {"NEW_FROM_PROCESS", "np"}, {"PORT", "3"}, {"TFRUN_PROCESS", "process"}};
   const auto env = layer_environment(inherited, files, process_env, ChildIdentity{"web.2", 5101});
   // Inherited names keep their places; new names follow in the order their layer adds them.
   CHECK(env.variables() == Pairs{{"HOME", "/root"},

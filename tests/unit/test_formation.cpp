@@ -266,15 +266,14 @@ TEST_CASE("parse_port accepts 1..65535 in plain decimal only", "[formation]") {
   CHECK(parse_port("5000") == 5000);
   CHECK(parse_port("65535") == 65535);
   CHECK(parse_port("08080") == 8080);
-  for (const char* bad : {"", "0", "65536", "-1", "+80", " 80", "80 ", "80x", "0x50", "8.0", "abc",
-                          "99999999999999999999"}) {
+  for (const char* bad :
+       {"", "0", "65536", "-1", "+80", " 80", "80 ", "80x", "0x50", "8.0", "abc", "99999999999999999999"}) {
     INFO('\'' << bad << '\'');
     CHECK_FALSE(parse_port(bad));
   }
 }
 
-TEST_CASE("formation: seeded random specs either parse to counts >= 0 or throw FormationError",
-          "[formation][random]") {
+TEST_CASE("formation: seeded random specs either parse to counts >= 0 or throw FormationError", "[formation][random]") {
   const std::string alphabet = "weball=,,== \t0123456789-+x_.:";
   std::mt19937 random(4000U);
   std::uniform_int_distribution<std::size_t> length_of(0, 24);

@@ -78,8 +78,8 @@ struct Transition {
 } // namespace
 
 TEST_CASE("instance state: the paths used below reach their phases", "[instance_state]") {
-  for (const auto phase : {Phase::pending, Phase::running, Phase::stopping, Phase::killed, Phase::exited,
-                           Phase::finished}) {
+  for (const auto phase :
+       {Phase::pending, Phase::running, Phase::stopping, Phase::killed, Phase::exited, Phase::finished}) {
     CHECK(after(path_to(phase)).phase == phase);
   }
 }

@@ -119,9 +119,9 @@ TEST_CASE("json: other control characters and DEL become \\u00XX", "[json]") {
 }
 
 TEST_CASE("json: valid multi-byte UTF-8 is kept byte for byte", "[json]") {
-  for (const std::string text : {"\xC2\x80", "caf\xC3\xA9", "\xDF\xBF", "\xE0\xA0\x80", "\xE2\x82\xAC",
-                                 "\xED\x9F\xBF", "\xEE\x80\x80", "\xEF\xBF\xBF", "\xF0\x90\x80\x80",
-                                 "\xF0\x9F\x98\x80", "\xF4\x8F\xBF\xBF", "\xEF\xBB\xBF"}) {
+  for (const std::string text :
+       {"\xC2\x80", "caf\xC3\xA9", "\xDF\xBF", "\xE0\xA0\x80", "\xE2\x82\xAC", "\xED\x9F\xBF", "\xEE\x80\x80",
+        "\xEF\xBF\xBF", "\xF0\x90\x80\x80", "\xF0\x9F\x98\x80", "\xF4\x8F\xBF\xBF", "\xEF\xBB\xBF"}) {
     INFO(text);
     CHECK(json_string(text) == "\"" + text + "\"");
   }
@@ -132,7 +132,8 @@ TEST_CASE("json: invalid bytes, overlong forms, surrogates and too-large code po
   // Each invalid lead byte is replaced on its own; the bytes after it are looked at again.
   CHECK(json_string("\x80") == "\"" + r + "\"");
   CHECK(json_string("\xBF") == "\"" + r + "\"");
-  CHECK(json_string("a\xFF" "b") == "\"a" + r + "b\"");
+  CHECK(json_string("a\xFF"
+                    "b") == "\"a" + r + "b\"");
   CHECK(json_string("\xFE\xFF") == "\"" + r + r + "\"");
   // Overlong encodings of '/' and NUL, and of U+07FF / U+FFFF in a longer form.
   CHECK(json_string("\xC0\xAF") == "\"" + r + r + "\"");
@@ -149,8 +150,10 @@ TEST_CASE("json: invalid bytes, overlong forms, surrogates and too-large code po
   CHECK(json_string("\xC3") == "\"" + r + "\"");
   CHECK(json_string("\xE2\x82") == "\"" + r + r + "\"");
   CHECK(json_string("\xF0\x9F\x98") == "\"" + r + r + r + "\"");
-  CHECK(json_string("\xC3" "A") == "\"" + r + "A\"");
-  CHECK(json_string("\xE2\x82" "\xC3\xA9") == "\"" + r + r + "\xC3\xA9\"");
+  CHECK(json_string("\xC3"
+                    "A") == "\"" + r + "A\"");
+  CHECK(json_string("\xE2\x82"
+                    "\xC3\xA9") == "\"" + r + r + "\xC3\xA9\"");
   // A continuation byte that is itself an ASCII control is still escaped.
   CHECK(json_string("\xC3\n") == "\"" + r + "\\n\"");
 }

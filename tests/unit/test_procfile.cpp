@@ -177,15 +177,15 @@ TEST_CASE("procfile: an empty command with CRLF is still empty", "[procfile]") {
 }
 
 TEST_CASE("procfile: other lines are ignored with a warning naming line and column", "[procfile]") {
-  const auto parsed = parse("web: run\n"       // 1
-                            "just text\n"      // 2: a blank inside the name
-                            "worker\n"         // 3: no colon at all
-                            ":orphan\n"        // 4: empty name
-                            "!bang: x\n"       // 5: no name character at all
-                            "  we.b: x\n"      // 6: '.' is not a name character
-                            "web :x\n"         // 7: a blank before the colon
+  const auto parsed = parse("web: run\n"      // 1
+                            "just text\n"     // 2: a blank inside the name
+                            "worker\n"        // 3: no colon at all
+                            ":orphan\n"       // 4: empty name
+                            "!bang: x\n"      // 5: no name character at all
+                            "  we.b: x\n"     // 6: '.' is not a name character
+                            "web :x\n"        // 7: a blank before the colon
                             "web@1: x\n"      // 8: '@' is not a name character
-                            "clock: tick\n");  // 9
+                            "clock: tick\n"); // 9
   CHECK(entries_of(parsed.procfile) == std::vector<std::string>{"web=run@1", "clock=tick@9"});
   CHECK(report(parsed.diagnostics) ==
         std::vector<std::string>{
@@ -215,8 +215,8 @@ TEST_CASE("procfile: a non-ASCII character in a name is reported where it is", "
   CHECK(d.source_line == "w\xC3\xA9\x62: x");
 }
 
-TEST_CASE("procfile: a non-ASCII character in a name is quoted whole", "[procfile][!mayfail]") {
-  // Bug report: the message quotes only the first byte of the character ('\xC3' of 'é'), so the text printed
+TEST_CASE("procfile: a non-ASCII character in a name is quoted whole", "[procfile]") {
+  // Regression: the message quotes only the first byte of the character ('\xC3' of 'é'), so the text printed
   // to the terminal, and the message in `check --json`, is not valid UTF-8 (the JSON shows '\ufffd').
   const auto parsed = parse("w\xC3\xA9\x62: x\nok: y\n");
   REQUIRE(parsed.diagnostics.items().size() == 1);
@@ -264,9 +264,9 @@ TEST_CASE("procfile: a file without entries is an error", "[procfile]") {
   }
   // Warnings come first, then the error.
   const auto junk = parse("junk\n");
-  CHECK(report(junk.diagnostics) ==
-        std::vector<std::string>{"W 1:5: not an entry: ':' was expected after the process name; line ignored",
-                                 expected});
+  CHECK(
+      report(junk.diagnostics) ==
+      std::vector<std::string>{"W 1:5: not an entry: ':' was expected after the process name; line ignored", expected});
 }
 
 TEST_CASE("procfile: diagnostics name the file given", "[procfile]") {

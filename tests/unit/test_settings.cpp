@@ -272,11 +272,12 @@ TEST_CASE("[process.NAME] errors name the key and show the value", "[settings]")
       {"ready = \"soon\"", "2:9: 'ready' must be \"port\", \"notify\", a port number, or a table with one of port, "
                            "log, command or notify, not 'soon'"},
       {"ready = 0", "2:9: 'ready' must be an integer from 1 to 65535, not '0'"},
-      {"ready = { port = \"other\" }",
-       "2:18: 'port' must be an integer from 1 to 65535 or \"self\", not 'other'"},
-      {"ready = { log = \"a(\" }", "2:17: invalid regular expression 'a(' in 'log': unbalanced parentheses or nothing to repeat"},
+      {"ready = { port = \"other\" }", "2:18: 'port' must be an integer from 1 to 65535 or \"self\", not 'other'"},
+      {"ready = { log = \"a(\" }",
+       "2:17: invalid regular expression 'a(' in 'log': unbalanced parentheses or nothing to repeat"},
       {"ready = { log = \"[a\" }", "2:17: invalid regular expression '[a' in 'log': unbalanced brackets"},
-      {"ready = { log = \"*a\" }", "2:17: invalid regular expression '*a' in 'log': unbalanced parentheses or nothing to repeat"},
+      {"ready = { log = \"*a\" }",
+       "2:17: invalid regular expression '*a' in 'log': unbalanced parentheses or nothing to repeat"},
       {"ready = { log = \"\" }", "2:17: 'log' must not be empty"},
       {"ready = { command = \"\" }", "2:21: 'command' must not be empty"},
       {"ready = { command = [\"a\"] }", "2:21: 'command' must be a string, not an array"},
@@ -304,8 +305,7 @@ TEST_CASE("[process.NAME] errors name the key and show the value", "[settings]")
 TEST_CASE("values in messages are escaped and shortened", "[settings]") {
   check_errors({
       {"color = \"a\\tb\\u0001\"", "1:9: 'color' must be one of \"auto\", \"always\", \"never\", not 'a\\tb\\x01'"},
-      {"color = \"line\\nbreak\"",
-       "1:9: 'color' must be one of \"auto\", \"always\", \"never\", not 'line\\nbreak'"},
+      {"color = \"line\\nbreak\"", "1:9: 'color' must be one of \"auto\", \"always\", \"never\", not 'line\\nbreak'"},
       {"color = \"0123456789012345678901234567890123456789012345678901234567890123456789\"",
        "1:9: 'color' must be one of \"auto\", \"always\", \"never\", not "
        "'012345678901234567890123456789012345678901234567890123456789...'"},
@@ -383,9 +383,9 @@ TEST_CASE("a TOML syntax error is one diagnostic with toml++'s description", "[s
   CHECK(d.source_line == "timeout = ");
   CHECK(d.file == "tfrun.toml");
 
-  CHECK(errors_of("[process.web]\nrestart = \"never\"\nrestart = \"always\"\n") ==
-        std::vector<std::string>{
-            "3:11: error while parsing key-value pair: cannot redefine existing string 'restart'"});
+  CHECK(
+      errors_of("[process.web]\nrestart = \"never\"\nrestart = \"always\"\n") ==
+      std::vector<std::string>{"3:11: error while parsing key-value pair: cannot redefine existing string 'restart'"});
 }
 
 TEST_CASE("non-ASCII text is refused outside strings and comments before toml++ sees it", "[settings]") {
@@ -430,11 +430,61 @@ TEST_CASE("to_string names restart policies and signal targets as the file spell
 TEST_CASE("parse_settings survives random input", "[settings][random]") {
   // TOML-ish tokens, weighted towards the ones that make documents valid enough to reach the key checks.
   const std::vector<std::string> alphabet = {
-      "\n", "\n", " ", " = ", " = ", "[process.web]\n", "[process.", "]", "[", "{", "}", ", ", "\"", "'",
-      "port", "timeout", "env", "ready", "log", "command", "notify", "restart", "stop_signal", "depends_on",
-      "process", "web", "colour", ".", "1", "0", "-1", "70000", "1.5", "true", "\"5s\"", "\"abc\"", "\"(\"",
-      "\"port\"", "\"self\"", "[\"db\", 7]", "{ port = 80 }", "{ log = \"x\" }", "#", "\\", "\t", "\r\n",
-      "é", "\xEF\xBB\xBF", "\xFF", std::string("\0", 1), "1979-05-27", "inf", "nan", "\"\"\"", "[[a]]\n",
+      "\n",
+      "\n",
+      " ",
+      " = ",
+      " = ",
+      "[process.web]\n",
+      "[process.",
+      "]",
+      "[",
+      "{",
+      "}",
+      ", ",
+      "\"",
+      "'",
+      "port",
+      "timeout",
+      "env",
+      "ready",
+      "log",
+      "command",
+      "notify",
+      "restart",
+      "stop_signal",
+      "depends_on",
+      "process",
+      "web",
+      "colour",
+      ".",
+      "1",
+      "0",
+      "-1",
+      "70000",
+      "1.5",
+      "true",
+      "\"5s\"",
+      "\"abc\"",
+      "\"(\"",
+      "\"port\"",
+      "\"self\"",
+      "[\"db\", 7]",
+      "{ port = 80 }",
+      "{ log = \"x\" }",
+      "#",
+      "\\",
+      "\t",
+      "\r\n",
+      "é",
+      "\xEF\xBB\xBF",
+      "\xFF",
+      std::string("\0", 1),
+      "1979-05-27",
+      "inf",
+      "nan",
+      "\"\"\"",
+      "[[a]]\n",
   };
   std::mt19937 random(4242);
   std::uniform_int_distribution<std::size_t> pick(0, alphabet.size() - 1);

@@ -36,8 +36,7 @@ std::vector<std::string> check(std::string_view text, const std::vector<std::str
   for (const auto& d : diagnostics.items()) {
     CHECK(d.severity == Severity::error);
     CHECK(d.file == "tfrun.toml");
-    out.push_back(std::to_string(d.line) + ":" + std::to_string(d.column) + ": " + d.message + " | " +
-                  d.source_line);
+    out.push_back(std::to_string(d.line) + ":" + std::to_string(d.column) + ": " + d.message + " | " + d.source_line);
   }
   return out;
 }

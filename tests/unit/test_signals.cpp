@@ -13,11 +13,11 @@ using tfrun::core::signal_name;
 
 TEST_CASE("parse_signal takes names with or without SIG, in any case, and numbers", "[signals]") {
   const std::vector<std::pair<const char*, int>> cases = {
-      {"TERM", SIGTERM},  {"SIGTERM", SIGTERM}, {"term", SIGTERM},  {"sigterm", SIGTERM}, {"SigTerm", SIGTERM},
-      {"15", SIGTERM},    {"KILL", SIGKILL},    {"9", SIGKILL},     {"HUP", SIGHUP},       {"INT", SIGINT},
-      {"QUIT", SIGQUIT},  {"USR1", SIGUSR1},    {"USR2", SIGUSR2},  {"WINCH", SIGWINCH},   {"CONT", SIGCONT},
-      {"STOP", SIGSTOP},  {"TSTP", SIGTSTP},    {"PWR", SIGPWR},    {"SYS", SIGSYS},       {"1", SIGHUP},
-      {"IOT", SIGABRT},   {"CLD", SIGCHLD},     {"POLL", SIGIO},    {"STKFLT", SIGSTKFLT}, {"ALRM", SIGALRM},
+      {"TERM", SIGTERM}, {"SIGTERM", SIGTERM}, {"term", SIGTERM}, {"sigterm", SIGTERM},  {"SigTerm", SIGTERM},
+      {"15", SIGTERM},   {"KILL", SIGKILL},    {"9", SIGKILL},    {"HUP", SIGHUP},       {"INT", SIGINT},
+      {"QUIT", SIGQUIT}, {"USR1", SIGUSR1},    {"USR2", SIGUSR2}, {"WINCH", SIGWINCH},   {"CONT", SIGCONT},
+      {"STOP", SIGSTOP}, {"TSTP", SIGTSTP},    {"PWR", SIGPWR},   {"SYS", SIGSYS},       {"1", SIGHUP},
+      {"IOT", SIGABRT},  {"CLD", SIGCHLD},     {"POLL", SIGIO},   {"STKFLT", SIGSTKFLT}, {"ALRM", SIGALRM},
   };
   for (const auto& [text, expected] : cases) {
     INFO(text);
@@ -40,9 +40,28 @@ TEST_CASE("parse_signal takes real-time signals relative to RTMIN and RTMAX", "[
 
 TEST_CASE("parse_signal refuses unknown names, signal 0 and anything around the name", "[signals]") {
   const std::vector<std::string> cases = {
-      "",       "SIG",   "FOO",  "SIGFOO", "0",       "-1",     "15 ",        " 15", "+15", "TERM ",
-      "RTMIN+", "RTMIN-1", "RTMAX+1", "RTMIN+99", "RTMIN2", "SIGSIGTERM", "TERM2", "1e1", "99999999999999",
-      std::to_string(SIGRTMAX + 1), "SIG TERM", std::string("TERM\0", 5),
+      "",
+      "SIG",
+      "FOO",
+      "SIGFOO",
+      "0",
+      "-1",
+      "15 ",
+      " 15",
+      "+15",
+      "TERM ",
+      "RTMIN+",
+      "RTMIN-1",
+      "RTMAX+1",
+      "RTMIN+99",
+      "RTMIN2",
+      "SIGSIGTERM",
+      "TERM2",
+      "1e1",
+      "99999999999999",
+      std::to_string(SIGRTMAX + 1),
+      "SIG TERM",
+      std::string("TERM\0", 5),
   };
   for (const auto& text : cases) {
     INFO('\'' << text << '\'');

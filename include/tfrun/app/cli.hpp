@@ -15,10 +15,10 @@ enum class Command { none, start, run, check, env, export_files, version };
 struct Invocation {
   Command command = Command::none;
   GivenOptions options;
-  bool json = false;    // check, env
-  bool strict = false;  // check
-  std::optional<std::string> instance; // env NAME.N
-  std::vector<std::string> argv;       // run: the command and its arguments
+  bool json = false;                        // check, env
+  bool strict = false;                      // check
+  std::optional<std::string> instance;      // env NAME.N
+  std::vector<std::string> argv;            // run: the command and its arguments
   std::optional<std::string> signal_target; // run: group | main
   // A message CLI11 produced for --help/--version (exit 0) or a usage error (exit 64).
   std::optional<std::string> early_output;

@@ -26,8 +26,7 @@ class LogOutput {
 public:
   LogOutput(OutputSink& sink, LogFormat format, core::TextStyle style);
 
-  [[nodiscard]] LineSource make_source(const std::string& name, const std::string& type,
-                                       std::string_view color) const;
+  [[nodiscard]] LineSource make_source(const std::string& name, const std::string& type, std::string_view color) const;
   [[nodiscard]] const LineSource& system_source() const { return m_system; }
 
   // Batches: begin() reads the clock once, add() renders, commit() hands the batch to the sink.
@@ -45,8 +44,8 @@ private:
   LineSource m_system;
   std::string m_batch;
   std::time_t m_clock_second = -1;
-  std::string m_clock;          // "HH:MM:SS", local time, cached per second
-  std::string m_timestamp;      // RFC 3339, JSON mode
+  std::string m_clock;     // "HH:MM:SS", local time, cached per second
+  std::string m_timestamp; // RFC 3339, JSON mode
 };
 
 } // namespace tfrun::app

@@ -28,7 +28,7 @@ struct Model {
 };
 
 struct LoadRequest {
-  bool strict = false;          // warnings are errors
+  bool strict = false; // warnings are errors
   bool allow_empty_formation = false;
 };
 

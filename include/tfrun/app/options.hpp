@@ -33,10 +33,10 @@ struct GivenOptions {
 struct ResolvedOptions {
   std::string procfile_path;
   std::string root_dir;
-  std::string settings_path;            // tfrun.toml that was (or would be) read
-  std::vector<std::string> env_files;   // files to read, in order
-  std::vector<bool> env_file_required;  // false for the implicit ".env"
-  std::optional<int> port;              // -p (or toml/env); the base port is chosen later
+  std::string settings_path;           // tfrun.toml that was (or would be) read
+  std::vector<std::string> env_files;  // files to read, in order
+  std::vector<bool> env_file_required; // false for the implicit ".env"
+  std::optional<int> port;             // -p (or toml/env); the base port is chosen later
   core::Duration timeout{5000};
   ColorMode color = ColorMode::auto_detect;
   bool timestamp = true;

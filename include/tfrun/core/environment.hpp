@@ -33,8 +33,8 @@ private:
 [[nodiscard]] std::vector<EnvVariable> merge_env_files(const std::vector<std::vector<EnvVariable>>& files);
 
 struct ChildIdentity {
-  std::string name;          // "web.1" or "run.1"
-  std::optional<int> port;   // PORT; none for a type with no port
+  std::string name;        // "web.1" or "run.1"
+  std::optional<int> port; // PORT; none for a type with no port
 };
 
 [[nodiscard]] Environment layer_environment(const Environment& inherited, const std::vector<EnvVariable>& env_files,
@@ -45,7 +45,7 @@ struct ChildIdentity {
 // was not a port.
 struct BasePortChoice {
   std::optional<int> port;
-  std::string error;       // non-empty when a given value is not a port
+  std::string error;          // non-empty when a given value is not a port
   bool error_in_file = false; // the bad value came from an env file (bad input data, not usage)
 };
 [[nodiscard]] BasePortChoice choose_base_port(std::optional<int> flag, const std::vector<EnvVariable>& env_files,

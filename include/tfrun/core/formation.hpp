@@ -32,8 +32,8 @@ struct Formation {
 
 struct Instance {
   std::string type;
-  int number = 1;     // N in TYPE.N, from 1
-  std::string name;   // "web.1"
+  int number = 1;   // N in TYPE.N, from 1
+  std::string name; // "web.1"
   int port = 0;
   std::string command;
 };

@@ -43,8 +43,9 @@ struct InstanceState {
 
   // Applies `event` and returns what the runtime must do.
   std::vector<InstanceAction> on(InstanceEvent event);
-  [[nodiscard]] bool alive() const { return phase == InstancePhase::running || phase == InstancePhase::stopping ||
-                                            phase == InstancePhase::killed; }
+  [[nodiscard]] bool alive() const {
+    return phase == InstancePhase::running || phase == InstancePhase::stopping || phase == InstancePhase::killed;
+  }
   [[nodiscard]] bool finished() const { return phase == InstancePhase::finished; }
 };
 

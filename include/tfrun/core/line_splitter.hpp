@@ -13,7 +13,7 @@ namespace tfrun::core {
 constexpr std::size_t k_max_line_bytes = 1024 * 1024;
 
 struct LinePiece {
-  std::string_view text; // without the newline; valid until the next call on the splitter
+  std::string_view text;     // without the newline; valid until the next call on the splitter
   bool continuation = false; // this piece continues a line whose start was already emitted
   bool complete = true;      // false: the line goes on (a chunk, or a partial line shown after silence)
 };

@@ -19,9 +19,9 @@ enum class SignalTarget { group, main };
 struct ReadyCheck {
   enum class Kind { none, own_port, tcp_port, log_regex, command, notify };
   Kind kind = Kind::none;
-  int port = 0;            // tcp_port
-  std::string pattern;     // log_regex
-  std::string command;     // command
+  int port = 0;        // tcp_port
+  std::string pattern; // log_regex
+  std::string command; // command
   std::optional<Duration> timeout;
 };
 
@@ -68,8 +68,7 @@ struct FileSettings {
 
 // Parses tfrun.toml text. Unknown keys, wrong types and bad values are errors with line and column.
 // Whether each [process.NAME] names a Procfile type is checked later, by `validate_process_names`.
-[[nodiscard]] FileSettings parse_settings(std::string_view text, const std::string& file,
-                                          Diagnostics& diagnostics);
+[[nodiscard]] FileSettings parse_settings(std::string_view text, const std::string& file, Diagnostics& diagnostics);
 
 [[nodiscard]] std::string_view to_string(RestartPolicy policy);
 [[nodiscard]] std::string_view to_string(SignalTarget target);

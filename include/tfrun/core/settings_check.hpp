@@ -12,8 +12,8 @@
 
 namespace tfrun::core {
 
-void check_settings_against_procfile(const FileSettings& settings, const Procfile& procfile,
-                                     const std::string& file, std::string_view text, Diagnostics& diagnostics);
+void check_settings_against_procfile(const FileSettings& settings, const Procfile& procfile, const std::string& file,
+                                     std::string_view text, Diagnostics& diagnostics);
 
 // The Procfile types in start order: dependencies first, otherwise Procfile order. Assumes no cycle.
 [[nodiscard]] std::vector<std::string> start_order(const FileSettings& settings, const Procfile& procfile);

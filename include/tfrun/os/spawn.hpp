@@ -9,14 +9,14 @@
 namespace tfrun::os {
 
 struct SpawnRequest {
-  std::string program;            // executed as given (PATH is searched when it has no '/')
-  std::vector<std::string> args;  // argv[1..]
-  std::vector<std::string> env;   // NAME=VALUE
-  std::string cwd;                // empty: inherit
-  int stdin_fd = -1;              // -1: /dev/null
-  int output_fd = -1;             // stdout and stderr; -1: inherit both
-  bool new_process_group = true;  // setpgid(0, 0)
-  bool take_terminal = false;     // become the terminal's foreground process group (tfrun run)
+  std::string program;           // executed as given (PATH is searched when it has no '/')
+  std::vector<std::string> args; // argv[1..]
+  std::vector<std::string> env;  // NAME=VALUE
+  std::string cwd;               // empty: inherit
+  int stdin_fd = -1;             // -1: /dev/null
+  int output_fd = -1;            // stdout and stderr; -1: inherit both
+  bool new_process_group = true; // setpgid(0, 0)
+  bool take_terminal = false;    // become the terminal's foreground process group (tfrun run)
 };
 
 struct SpawnResult {
