@@ -5,6 +5,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <cctype>
 #include <sstream>
 
@@ -187,8 +188,18 @@ Invocation parse_command_line(int argc, const char* const* argv) {
   Subcommands sub;
   std::vector<std::string> start_specs;
   define_commands(app, sub, invocation, start_specs);
+  // CLI11 rejects what follows `--` in a prefix command, so `tfrun run [OPTIONS] -- CMD ARGS` is split
+  // here: everything after the first `--` that follows `run` is the command, untouched.
+  std::vector<std::string> words(argv + 1, argv + argc);
+  std::vector<std::string> after_dashes;
+  const auto run_at = !words.empty() && words.front() == "run" ? words.begin() : words.end();
+  if (const auto dashes = std::find(run_at, words.end(), "--"); run_at != words.end() && dashes != words.end()) {
+    after_dashes.assign(dashes + 1, words.end());
+    words.erase(dashes, words.end());
+  }
+  std::reverse(words.begin(), words.end()); // CLI11 takes the vector in reverse order
   try {
-    app.parse(argc, argv);
+    app.parse(words);
   } catch (const CLI::ParseError& error) {
     if (error.get_exit_code() == 0) {
       std::ostringstream out;
@@ -212,10 +223,7 @@ Invocation parse_command_line(int argc, const char* const* argv) {
   }
   invocation.options.formation.insert(invocation.options.formation.end(), start_specs.begin(), start_specs.end());
   if (invocation.command == Command::run) {
-    invocation.argv = sub.run->remaining();
-    if (!invocation.argv.empty() && invocation.argv.front() == "--") {
-      invocation.argv.erase(invocation.argv.begin());
-    }
+    invocation.argv = after_dashes.empty() ? sub.run->remaining() : after_dashes;
   }
   return invocation;
 }

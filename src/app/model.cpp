@@ -28,8 +28,11 @@ SettingsFile read_settings(const std::string& path, core::Diagnostics& diagnosti
   return out;
 }
 
-core::Procfile read_procfile(const ResolvedOptions& options, core::Diagnostics& diagnostics) {
+core::Procfile read_procfile(const ResolvedOptions& options, bool optional, core::Diagnostics& diagnostics) {
   const auto text = read_text_file(options.procfile_path);
+  if (!text && optional) {
+    return {};
+  }
   if (!text) {
     throw MissingFileError(options.procfile_path + ": no such file (name another Procfile with -f FILE)");
   }
@@ -89,7 +92,7 @@ Model load_model(const GivenOptions& given, const core::Environment& inherited, 
     throw InputError();
   }
   model.options = resolve_options(given, model.settings, settings_dir);
-  model.procfile = read_procfile(model.options, diagnostics);
+  model.procfile = read_procfile(model.options, request.procfile_optional, diagnostics);
   model.env_file_variables = read_env_files(model.options, inherited, diagnostics);
   if (settings_file.exists) {
     core::check_settings_against_procfile(model.settings, model.procfile, model.options.settings_path,

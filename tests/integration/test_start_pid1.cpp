@@ -23,37 +23,6 @@ RunOptions as_pid1(const TempDir& dir) {
   return options;
 }
 
-// The pid (outside the namespace) of unshare's child once it has exec'd tfrun (PID 1 inside). Before the
-// exec, a signal would reach unshare's own child, which as PID 1 drops it.
-pid_t child_of(pid_t parent, Seconds timeout = 5s) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  const auto binary = std::filesystem::canonical(tfrun_binary());
-  while (std::chrono::steady_clock::now() < deadline) {
-    std::ifstream children("/proc/" + std::to_string(parent) + "/task/" + std::to_string(parent) + "/children");
-    pid_t pid = 0;
-    std::error_code ec;
-    if (children >> pid && pid > 0 &&
-        std::filesystem::read_symlink("/proc/" + std::to_string(pid) + "/exe", ec) == binary) {
-      return pid;
-    }
-    ::poll(nullptr, 0, 1);
-  }
-  return -1;
-}
-
-// The first child of `parent`, as soon as it exists.
-pid_t first_child(pid_t parent, Seconds timeout = 5s) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    std::ifstream children("/proc/" + std::to_string(parent) + "/task/" + std::to_string(parent) + "/children");
-    pid_t pid = 0;
-    if (children >> pid && pid > 0) {
-      return pid;
-    }
-  }
-  return -1;
-}
-
 } // namespace
 
 TEST_CASE("as PID 1: 50 orphaned zombies are reaped, and an orphan's exit is not an app exit") {
@@ -69,7 +38,7 @@ TEST_CASE("as PID 1: 50 orphaned zombies are reaped, and an orphan's exit is not
   CHECK(tfrun.out().find("zombies left 0") != std::string::npos);
   CHECK(tfrun.out().find("exited") == std::string::npos); // no orphan counted as an app process
   tfrun.send_signal(SIGTERM);                             // to unshare, which does not forward it: stop tfrun itself
-  const pid_t pid1 = child_of(tfrun.pid());
+  const pid_t pid1 = first_child(tfrun.pid(), tfrun_binary());
   if (pid1 > 0) {
     ::kill(pid1, SIGTERM);
   }
@@ -87,7 +56,7 @@ TEST_CASE("as PID 1: SIGTERM sent the moment after start is never lost") {
   const int tries = 25;
   for (int i = 0; i < tries; ++i) {
     Tfrun tfrun({"start"}, as_pid1(dir));
-    const pid_t pid1 = child_of(tfrun.pid());
+    const pid_t pid1 = first_child(tfrun.pid(), tfrun_binary());
     REQUIRE(pid1 > 0);
     REQUIRE(first_child(pid1) > 0); // the moment the app's process exists (init.md E6a)
     ::kill(pid1, SIGTERM);

@@ -313,6 +313,23 @@ Finished run_tfrun(const std::vector<std::string>& args, const RunOptions& optio
   return finished;
 }
 
+pid_t first_child(pid_t parent, const std::string& exe, Seconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  const auto wanted = exe.empty() ? std::filesystem::path() : std::filesystem::canonical(exe);
+  const std::string children_path = "/proc/" + std::to_string(parent) + "/task/" + std::to_string(parent) + "/children";
+  while (std::chrono::steady_clock::now() < deadline) {
+    std::ifstream children(children_path); // reopened each time: /proc files are not re-read after EOF
+    pid_t pid = 0;
+    std::error_code ec;
+    if (children >> pid && pid > 0 &&
+        (wanted.empty() || std::filesystem::read_symlink("/proc/" + std::to_string(pid) + "/exe", ec) == wanted)) {
+      return pid;
+    }
+    ::poll(nullptr, 0, 1);
+  }
+  return -1;
+}
+
 bool unshare_available() { return std::system("unshare --pid --fork --mount-proc true >/dev/null 2>&1") == 0; }
 
 } // namespace tfrun::test

@@ -98,4 +98,8 @@ Finished run_tfrun(const std::vector<std::string>& args, const RunOptions& optio
 
 bool unshare_available();
 
+// The first child of `parent` (from /proc), as soon as it exists; -1 at the deadline. With `exe`, only a
+// child that already runs that program (after its exec) counts.
+pid_t first_child(pid_t parent, const std::string& exe = {}, Seconds timeout = 5s);
+
 } // namespace tfrun::test

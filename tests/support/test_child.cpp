@@ -61,39 +61,61 @@ void write_lines(const std::string& id, long count, unsigned seed) {
   write_all(STDOUT_FILENO, pending.data(), pending.size());
 }
 
-volatile sig_atomic_t g_last_signal = 0;
+volatile sig_atomic_t g_received[NSIG] = {};
 
-void record_signal(int sig) { g_last_signal = sig; }
+void record_signal(int sig) { g_received[sig] = g_received[sig] + 1; }
 
-// `report`: prints "ready", then "got N" for each signal it receives; exits 0 on TERM after reporting it.
-[[noreturn]] void report_signals() {
+// Installs the recording handler for `signals` with them blocked, so a signal that arrives before the
+// wait is not lost between a check and pause(): sigsuspend unblocks and waits in one step.
+sigset_t install_recorder(const std::vector<int>& signals) {
+  sigset_t blocked;
+  sigemptyset(&blocked);
   struct sigaction action {};
   action.sa_handler = record_signal;
+  for (const int sig : signals) {
+    sigaddset(&blocked, sig);
+    ::sigaction(sig, &action, nullptr);
+  }
+  sigset_t previous;
+  ::sigprocmask(SIG_BLOCK, &blocked, &previous);
+  return previous;
+}
+
+// `report [N]`: prints "ready", then "got N" for each signal it receives; exits 0 after reporting signal N
+// (default SIGTERM).
+[[noreturn]] void report_signals(int exit_on) {
+  std::vector<int> signals;
   for (int sig = 1; sig < NSIG; ++sig) {
-    if (sig != SIGKILL && sig != SIGSTOP && sig != SIGCHLD) {
-      ::sigaction(sig, &action, nullptr);
+    if (sig != SIGKILL && sig != SIGSTOP && sig != SIGCHLD && sig != 32 && sig != 33) {
+      signals.push_back(sig);
     }
   }
+  const sigset_t wait_mask = install_recorder(signals);
   say("ready\n");
   while (true) {
-    ::pause();
-    const int sig = g_last_signal;
-    g_last_signal = 0;
-    if (sig != 0) {
-      say("got " + std::to_string(sig) + "\n");
-      if (sig == SIGTERM) {
-        std::exit(0);
+    ::sigsuspend(&wait_mask);
+    for (int sig = 1; sig < NSIG; ++sig) {
+      while (g_received[sig] > 0) {
+        g_received[sig] = g_received[sig] - 1;
+        say("got " + std::to_string(sig) + "\n");
+        if (sig == exit_on) {
+          std::exit(0);
+        }
       }
     }
   }
 }
 
-// `cleanup MS`: on SIGTERM, takes MS milliseconds to clean up, prints "cleaned", exits 0.
-[[noreturn]] void slow_cleanup(long ms) {
-  ::signal(SIGTERM, record_signal);
+// `cleanup MS [FILE]`: on SIGTERM, takes MS milliseconds to clean up, prints "cleaned", exits 0. FILE is
+// created once the handler is in place, for scripts that must not signal it earlier.
+[[noreturn]] void slow_cleanup(long ms, const char* ready_file) {
+  const sigset_t wait_mask = install_recorder({SIGTERM});
   say("ready\n");
-  while (g_last_signal == 0) {
-    ::pause();
+  if (ready_file != nullptr) {
+    ::close(::open(ready_file, O_CREAT | O_WRONLY | O_CLOEXEC, 0644));
+  }
+  while (g_received[SIGTERM] == 0) {
+    ::sigsuspend(&wait_mask);
   }
   ::usleep(static_cast<useconds_t>(ms * 1000)); // the behaviour under test: a slow, honest cleanup
   say("cleaned\n");
@@ -216,10 +238,10 @@ int main(int argc, char** argv) {
     idle();
   }
   if (mode == "report") {
-    report_signals();
+    report_signals(static_cast<int>(arg(argv, argc, 2, SIGTERM)));
   }
   if (mode == "cleanup") {
-    slow_cleanup(arg(argv, argc, 2, 500));
+    slow_cleanup(arg(argv, argc, 2, 500), argc > 3 ? argv[3] : nullptr);
   }
   if (mode == "exit") {
     return static_cast<int>(arg(argv, argc, 2, 0));

@@ -30,6 +30,7 @@ struct Model {
 struct LoadRequest {
   bool strict = false; // warnings are errors
   bool allow_empty_formation = false;
+  bool procfile_optional = false; // `run` works without a Procfile (a container's init needs none)
 };
 
 // Reads tfrun.toml, the Procfile and the env files; prints every diagnostic to `diagnostics_out`; throws

@@ -1,0 +1,16 @@
+// SPDX-License-Identifier: MIT
+// Handing the controlling terminal to a one-off command and taking it back (job control).
+#pragma once
+
+#include <sys/types.h>
+
+namespace tfrun::os {
+
+// True when stdin is a terminal whose foreground process group is tfrun's own: only then may tfrun give
+// the terminal away (in the background, or without a terminal, there is nothing to hand over).
+[[nodiscard]] bool owns_foreground_terminal();
+// Makes `pgid` the terminal's foreground group. SIGTTOU is blocked around the call: tfrun may already be
+// in the background when it takes the terminal back.
+void set_foreground_group(pid_t pgid);
+
+} // namespace tfrun::os

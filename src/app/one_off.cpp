@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: MIT
+// The canonical PID-1 loop (as in tini), with the cleanup tini leaves out: when the command exits, its
+// remaining descendants get the stop signal and a grace period instead of the kernel's SIGKILL.
+#include <tfrun/app/one_off.hpp>
+
+#include <tfrun/core/exit_codes.hpp>
+#include <tfrun/os/process_control.hpp>
+#include <tfrun/os/reaper.hpp>
+#include <tfrun/os/signal_wait.hpp>
+#include <tfrun/os/spawn.hpp>
+#include <tfrun/os/terminal.hpp>
+
+#include <csignal>
+#include <cstring>
+#include <iostream>
+#include <optional>
+#include <unistd.h>
+
+namespace tfrun::app {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+constexpr std::chrono::milliseconds k_idle_wakeup{1000};
+
+class OneOffRun {
+public:
+  explicit OneOffRun(const OneOffPlan& plan) : m_plan(plan) {}
+
+  int run() {
+    warn_if_zombies_would_stay();
+    if (!spawn_command()) {
+      return m_status;
+    }
+    while (!finished()) {
+      const int sig = os::wait_for_signal(next_wakeup());
+      if (sig == SIGCHLD) {
+        m_reaper.reap_all();
+      } else if (sig != 0) {
+        forward(sig);
+      }
+      // Coalesced or missed SIGCHLDs (an exit while tfrun was busy) are caught here too.
+      m_reaper.reap_all();
+      escalate_if_due();
+    }
+    return m_status;
+  }
+
+private:
+  void warn_if_zombies_would_stay() {
+    if (!os::is_pid1() && !os::become_child_subreaper()) {
+      std::cerr << "tfrun: warning: not PID 1 and cannot become a child subreaper: orphaned processes will "
+                   "not be reaped or stopped by tfrun\n";
+    }
+  }
+
+  bool spawn_command() {
+    m_has_terminal = os::owns_foreground_terminal();
+    os::SpawnRequest request;
+    request.program = m_plan.program;
+    request.args = m_plan.args;
+    request.env = m_plan.env;
+    request.cwd = m_plan.cwd;
+    request.stdin_fd = STDIN_FILENO;
+    request.take_terminal = m_has_terminal;
+    const auto result = os::spawn(request);
+    if (result.error != 0) {
+      std::cerr << "tfrun: error: " << m_plan.display_name << ": " << std::strerror(result.error) << '\n';
+      m_status = result.error == ENOENT ? core::exit_code::not_found : core::exit_code::cannot_execute;
+      return false;
+    }
+    m_main_pid = result.pid;
+    return true;
+  }
+
+  void forward(int sig) {
+    if (m_main_exit) {
+      // The command is gone: a stop request now applies to what it left behind.
+      if (sig == SIGINT || sig == SIGTERM || sig == SIGHUP || sig == SIGQUIT) {
+        signal_descendants(SIGKILL);
+      }
+      return;
+    }
+    if (m_plan.signal_target == core::SignalTarget::main) {
+      os::signal_process(m_main_pid, sig);
+    } else if (!os::signal_group(m_main_pid, sig)) {
+      os::signal_process(m_main_pid, sig); // the command left its group (setsid): it still gets the signal
+    }
+  }
+
+  void on_exit(pid_t pid, const core::ProcessExit& exit) {
+    if (pid != m_main_pid || m_main_exit) {
+      return; // an adopted orphan: reaped so no zombie stays, never mistaken for the command
+    }
+    m_main_exit = exit;
+    m_status = core::exit_status_of(exit);
+    if (m_has_terminal) {
+      os::set_foreground_group(::getpgrp());
+    }
+    // What the command left running gets the stop signal and the grace period, not the kernel's SIGKILL.
+    m_deadline = Clock::now() + m_plan.timeout;
+    signal_descendants(SIGTERM);
+  }
+
+  void signal_descendants(int sig) {
+    const pid_t own_group = ::getpgrp();
+    if (m_main_pid > 0 && m_main_pid != own_group) {
+      os::signal_group(m_main_pid, sig);
+    }
+    for (const pid_t pid : os::list_children()) {
+      const pid_t group = os::process_group_of(pid);
+      if (group == pid && group != own_group) {
+        os::signal_group(group, sig);
+      }
+      os::signal_process(pid, sig);
+      if (sig != SIGKILL) {
+        os::signal_process(pid, SIGCONT);
+      }
+    }
+    if (sig == SIGKILL) {
+      m_killed = true;
+    }
+  }
+
+  void escalate_if_due() {
+    if (m_main_exit && !m_killed && m_reaper.has_children() && Clock::now() >= m_deadline) {
+      signal_descendants(SIGKILL);
+    }
+  }
+
+  std::chrono::milliseconds next_wakeup() const {
+    if (!m_main_exit || m_killed) {
+      return k_idle_wakeup;
+    }
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(m_deadline - Clock::now());
+    return std::clamp(left, std::chrono::milliseconds{1}, k_idle_wakeup);
+  }
+
+  [[nodiscard]] bool finished() const { return m_main_exit.has_value() && !m_reaper.has_children(); }
+
+  const OneOffPlan& m_plan;
+  os::Reaper m_reaper{[this](pid_t pid, const core::ProcessExit& exit) { on_exit(pid, exit); }};
+  pid_t m_main_pid = -1;
+  bool m_has_terminal = false;
+  bool m_killed = false;
+  std::optional<core::ProcessExit> m_main_exit;
+  Clock::time_point m_deadline{};
+  int m_status = 0;
+};
+
+} // namespace
+
+int run_one_off(const OneOffPlan& plan) {
+  std::cout.flush();
+  OneOffRun run(plan);
+  return run.run();
+}
+
+} // namespace tfrun::app

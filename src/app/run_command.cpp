@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: MIT
+// `tfrun run`: resolve what to run, in the app's environment, then hand it to the one-off runtime.
+#include <tfrun/app/commands.hpp>
+
+#include <tfrun/app/errors.hpp>
+#include <tfrun/app/inherited_environment.hpp>
+#include <tfrun/app/model.hpp>
+#include <tfrun/app/one_off.hpp>
+#include <tfrun/core/exit_codes.hpp>
+#include <tfrun/os/spawn.hpp>
+
+#include <iostream>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace tfrun::app {
+namespace {
+
+core::SignalTarget resolve_signal_target(const std::optional<std::string>& text) {
+  if (!text || *text == "group") {
+    return core::SignalTarget::group;
+  }
+  if (*text == "main") {
+    return core::SignalTarget::main;
+  }
+  throw UsageError("--signal-target: '" + *text + "' is not one of group, main");
+}
+
+// 127 for a command that is nowhere, 126 for one that exists but cannot be executed (shell convention).
+int check_executable(const std::string& path, const std::string& typed) {
+  struct stat info {};
+  if (path.empty() || ::stat(path.c_str(), &info) != 0) {
+    std::cerr << "tfrun: error: " << typed << ": command not found\n";
+    return core::exit_code::not_found;
+  }
+  if (S_ISDIR(info.st_mode)) {
+    std::cerr << "tfrun: error: " << typed << ": is a directory\n";
+    return core::exit_code::cannot_execute;
+  }
+  if (::access(path.c_str(), X_OK) != 0) {
+    std::cerr << "tfrun: error: " << typed << ": permission denied (not executable)\n";
+    return core::exit_code::cannot_execute;
+  }
+  return core::exit_code::success;
+}
+
+} // namespace
+
+int run_command(const Invocation& invocation) {
+  if (invocation.argv.empty()) {
+    throw UsageError("run: no command given (tfrun run [OPTIONS] [--] NAME|COMMAND [ARGS...])");
+  }
+  LoadRequest request;
+  request.allow_empty_formation = true;
+  request.procfile_optional = true;
+  const auto model = load_model(invocation.options, inherited_environment(), request, std::cerr);
+  const auto environment = child_environment(model, nullptr);
+  OneOffPlan plan;
+  plan.env = environment.to_entries();
+  plan.timeout = model.options.timeout;
+  plan.signal_target = resolve_signal_target(invocation.signal_target);
+  plan.display_name = invocation.argv.front();
+  const auto* entry = invocation.argv.size() == 1 ? model.procfile.find(invocation.argv.front()) : nullptr;
+  if (entry != nullptr) {
+    // A Procfile entry runs as `start` would run it: through the shell, in the app's root.
+    plan.program = "/bin/sh";
+    plan.args = {"-c", entry->command};
+    plan.cwd = model.options.root_dir;
+  } else {
+    plan.program = os::find_on_path(invocation.argv.front(), environment.get("PATH").value_or("/usr/bin:/bin"));
+    plan.args.assign(invocation.argv.begin() + 1, invocation.argv.end());
+    if (const int status = check_executable(plan.program, invocation.argv.front()); status != 0) {
+      return status;
+    }
+  }
+  return run_one_off(plan);
+}
+
+} // namespace tfrun::app

@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: MIT
+// `tfrun run --` as a container's init (PID 1 of a PID namespace) and under a terminal.
+#include "../support/harness.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <poll.h>
+
+using namespace tfrun::test;
+
+namespace {
+
+RunOptions as_pid1() {
+  RunOptions options;
+  options.wrapper = {"unshare", "--pid", "--fork", "--mount-proc"};
+  return options;
+}
+
+std::string shell(const std::string& command) {
+  std::string out;
+  if (FILE* pipe = ::popen(command.c_str(), "r")) {
+    char buffer[4096];
+    while (const auto n = std::fread(buffer, 1, sizeof buffer, pipe)) {
+      out.append(buffer, n);
+    }
+    ::pclose(pipe);
+  }
+  return out;
+}
+
+} // namespace
+
+TEST_CASE("init: 100 orphaned zombies are reaped as PID 1") {
+  if (!unshare_available()) {
+    WARN("unshare --pid is not available here: skipped");
+    return;
+  }
+  Tfrun tfrun({"run", "--", test_child(), "zombies", "100"}, as_pid1());
+  REQUIRE(tfrun.wait_for_line("^zombies left (\\d+)$"));
+  CHECK(tfrun.out().find("zombies left 0\n") != std::string::npos);
+  const pid_t pid1 = first_child(tfrun.pid(), tfrun_binary());
+  REQUIRE(pid1 > 0);
+  ::kill(pid1, SIGTERM);
+  CHECK(tfrun.wait_for_exit() == 143); // the command had SIGTERM's default action
+}
+
+TEST_CASE("init: SIGTERM the instant the command exists reaches it, 200 times in 200") {
+  if (!unshare_available()) {
+    WARN("unshare --pid is not available here: skipped");
+    return;
+  }
+  int delivered = 0;
+  for (int i = 0; i < 200; ++i) {
+    Tfrun tfrun({"run", "--", test_child(), "report"}, as_pid1());
+    const pid_t pid1 = first_child(tfrun.pid(), tfrun_binary());
+    REQUIRE(pid1 > 0);
+    REQUIRE(first_child(pid1) > 0); // the moment the command's process exists (init.md E6a)
+    ::kill(pid1, SIGTERM);
+    const auto status = tfrun.wait_for_exit(10s);
+    // Either the command took it with the default action (143) or with its handler (0, "got 15").
+    delivered += (status == 143 || (status == 0 && tfrun.out().find("got 15") != std::string::npos)) ? 1 : 0;
+  }
+  CHECK(delivered == 200);
+}
+
+TEST_CASE("init: a setsid escapee and a slow grandchild are handled before tfrun exits") {
+  if (!unshare_available()) {
+    WARN("unshare --pid is not available here: skipped");
+    return;
+  }
+  TempDir dir;
+  auto options = as_pid1();
+  options.cwd = dir.path();
+  const auto script = test_child() + " cleanup 500 cleanup-ready & " + test_child() +
+                      " family & while [ ! -e cleanup-ready ]; do :; done; exec " + test_child() + " print up";
+  Tfrun tfrun({"run", "-t", "3", "--", "sh", "-c", script}, options);
+  REQUIRE(tfrun.wait_for_line("^up$"));
+  REQUIRE(tfrun.wait_for_line("^family "));
+  const pid_t pid1 = first_child(tfrun.pid(), tfrun_binary());
+  REQUIRE(pid1 > 0);
+  ::kill(pid1, SIGTERM);
+  CHECK(tfrun.wait_for_exit() == 143);
+  CHECK(tfrun.wait_for_line("^cleaned$", 0s)); // the slow cleanup finished before PID 1 left
+  CHECK(no_leftovers(tfrun.marker(), 0s));
+}
+
+TEST_CASE("tty: the command gets the terminal, Ctrl-C reaches only it, the terminal comes back") {
+  if (shell("command -v tmux").empty()) {
+    WARN("tmux is not installed: skipped");
+    return;
+  }
+  TempDir dir;
+  const std::string session = "tfrun-test-" + std::to_string(::getpid());
+  const std::string pane_script =
+      tfrun_binary() + " run -- " + test_child() + " report 2; echo status=$?; read line; echo read=$line; sleep 30";
+  dir.write("pane.sh", pane_script + "\n");
+  shell("tmux new-session -d -s " + session + " -x 120 -y 20 'sh " + dir.path() + "/pane.sh'");
+  const auto capture = [&] { return shell("tmux capture-pane -p -t " + session); };
+  const auto wait_for = [&](const std::string& text) {
+    const auto deadline = std::chrono::steady_clock::now() + 10s;
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (capture().find(text) != std::string::npos) {
+        return true;
+      }
+      ::poll(nullptr, 0, 20);
+    }
+    return false;
+  };
+  CHECK(wait_for("ready"));
+  shell("tmux send-keys -t " + session + " C-c");
+  CHECK(wait_for("got 2"));
+  CHECK(wait_for("status=0")); // tfrun was not interrupted: it returned the command's status
+  shell("tmux send-keys -t " + session + " hello Enter");
+  CHECK(wait_for("read=hello")); // the shell reads the terminal again: the foreground group was restored
+  shell("tmux kill-session -t " + session);
+}
