@@ -103,14 +103,38 @@ GivenOptions to_given(const RawOptions& raw) {
   return out;
 }
 
+void define_export(CLI::App& sub, RawOptions& raw, ExportRequest& request, std::vector<std::string>& specs) {
+  sub.add_option("format", request.format, "systemd, supervisord, runit, launchd, kubernetes or compose")
+      ->required()
+      ->type_name("FORMAT");
+  sub.add_option("dir", request.dir, "directory to write into (not needed with --dry-run)")->type_name("DIR");
+  add_input_options(sub, raw);
+  add_formation_option(sub, raw);
+  sub.add_option("spec", specs, "formation (as for start)")->type_name("SPEC");
+  raw.timeout_opt = sub.add_option("-t,--timeout", raw.timeout, "grace period before SIGKILL (default: 5)")
+                        ->envname("TFRUN_TIMEOUT")
+                        ->type_name("SECONDS");
+  sub.add_option("-a,--app", request.app, "app name (default: the root folder's name)")->type_name("NAME");
+  sub.add_option("-u,--user", request.user, "user the processes run as")->type_name("USER");
+  sub.add_option("-l,--log", request.log_dir, "log directory (default: /var/log/APP)")->type_name("DIR");
+  sub.add_option("--image", request.image, "container image (kubernetes, compose)")->type_name("IMAGE");
+  sub.add_option("--secret", request.secrets, "env keys to put in a Secret, glob; repeatable (kubernetes)")
+      ->type_name("PATTERN");
+  sub.add_option("--port-type", request.port_types, "types that bind $PORT; repeatable (default: web)")
+      ->type_name("TYPE");
+  sub.add_flag("--user-units", request.user_units, "systemd units for systemctl --user");
+  sub.add_flag("-n,--dry-run", request.dry_run, "print the files instead of writing them");
+}
+
 // Each subcommand binds its own RawOptions: CLI11 counts an option per subcommand.
 struct Subcommands {
   CLI::App* start{};
   CLI::App* run{};
   CLI::App* check{};
   CLI::App* env{};
+  CLI::App* export_files{};
   CLI::App* version{};
-  RawOptions start_raw, run_raw, check_raw, env_raw;
+  RawOptions start_raw, run_raw, check_raw, env_raw, export_raw;
 };
 
 void define_commands(CLI::App& app, Subcommands& sub, Invocation& invocation, std::vector<std::string>& start_specs) {
@@ -148,6 +172,10 @@ void define_commands(CLI::App& app, Subcommands& sub, Invocation& invocation, st
       ->type_name("NAME.N");
   sub.env->add_flag("--json", invocation.json, "print a JSON object");
 
+  raw = &sub.export_raw;
+  sub.export_files = app.add_subcommand("export", "write the native files of another process manager");
+  define_export(*sub.export_files, *raw, invocation.export_request, start_specs);
+
   sub.version = app.add_subcommand("version", "print tfrun's version");
 }
 
@@ -157,6 +185,7 @@ const RawOptions* chosen_options(const Subcommands& sub, Command command) {
   case Command::run: return &sub.run_raw;
   case Command::check: return &sub.check_raw;
   case Command::env: return &sub.env_raw;
+  case Command::export_files: return &sub.export_raw;
   default: return nullptr;
   }
 }
@@ -173,6 +202,9 @@ Command chosen_command(const Subcommands& sub) {
   }
   if (sub.env->parsed()) {
     return Command::env;
+  }
+  if (sub.export_files->parsed()) {
+    return Command::export_files;
   }
   return sub.version->parsed() ? Command::version : Command::none;
 }

@@ -19,7 +19,7 @@ int dispatch(const Invocation& invocation) {
   case Command::check: return check_command(invocation);
   case Command::env: return env_command(invocation);
   case Command::version: std::cout << "tfrun " << TFRUN_VERSION << '\n'; return core::exit_code::success;
-  case Command::export_files:
+  case Command::export_files: return export_command(invocation);
   case Command::none: break;
   }
   std::cerr << "tfrun: error: no command given\nRun 'tfrun --help' for more information.\n";

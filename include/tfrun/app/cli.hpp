@@ -12,6 +12,20 @@ namespace tfrun::app {
 
 enum class Command { none, start, run, check, env, export_files, version };
 
+// `tfrun export FORMAT DIR` and its own flags.
+struct ExportRequest {
+  std::string format;
+  std::string dir;
+  std::optional<std::string> app;
+  std::string user;
+  std::string log_dir;
+  std::string image;
+  std::vector<std::string> secrets;
+  std::vector<std::string> port_types;
+  bool user_units = false;
+  bool dry_run = false;
+};
+
 struct Invocation {
   Command command = Command::none;
   GivenOptions options;
@@ -20,6 +34,7 @@ struct Invocation {
   std::optional<std::string> instance;      // env NAME.N
   std::vector<std::string> argv;            // run: the command and its arguments
   std::optional<std::string> signal_target; // run: group | main
+  ExportRequest export_request;
   // A message CLI11 produced for --help/--version (exit 0) or a usage error (exit 64).
   std::optional<std::string> early_output;
   int early_status = 0;

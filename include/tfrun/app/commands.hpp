@@ -10,5 +10,6 @@ int check_command(const Invocation& invocation);
 int env_command(const Invocation& invocation);
 int start_command(const Invocation& invocation);
 int run_command(const Invocation& invocation);
+int export_command(const Invocation& invocation);
 
 } // namespace tfrun::app

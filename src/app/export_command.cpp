@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: MIT
+// `tfrun export FORMAT DIR`: render the native files of another engine and write them, replacing (only)
+// the files of a previous export of the same app.
+#include <tfrun/app/commands.hpp>
+
+#include <tfrun/app/errors.hpp>
+#include <tfrun/app/inherited_environment.hpp>
+#include <tfrun/app/model.hpp>
+#include <tfrun/core/exit_codes.hpp>
+#include <tfrun/core/export.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+namespace tfrun::app {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string known_formats() {
+  std::string out;
+  for (const auto name : core::export_format_names()) {
+    out += (out.empty() ? "" : ", ") + std::string(name);
+  }
+  return out;
+}
+
+core::ExportInput export_input(const Model& model, const ExportRequest& request) {
+  core::ExportInput input;
+  std::error_code ec;
+  const auto root = fs::weakly_canonical(fs::absolute(model.options.root_dir), ec);
+  input.root = root.string();
+  input.app = request.app.value_or(root.filename().string());
+  input.user = request.user;
+  input.log_dir = request.log_dir.empty() ? "" : fs::absolute(request.log_dir).lexically_normal().string();
+  input.instances = model.instances;
+  input.env = model.env_file_variables;
+  input.processes = model.settings.processes;
+  input.default_timeout = model.options.timeout;
+  input.image = request.image;
+  input.secret_patterns = request.secrets;
+  if (!request.port_types.empty()) {
+    input.port_types = request.port_types;
+  }
+  input.user_units = request.user_units;
+  return input;
+}
+
+// The manifest of what an export of APP wrote into DIR: the next export removes exactly these.
+fs::path manifest_path(const fs::path& dir, const std::string& app) { return dir / (".tfrun-export-" + app); }
+
+void remove_previous_export(const fs::path& dir, const std::string& app) {
+  std::ifstream manifest(manifest_path(dir, app));
+  std::string relative;
+  while (std::getline(manifest, relative)) {
+    std::error_code ignored;
+    const auto path = dir / relative;
+    fs::remove(path, ignored);
+    // Directories the export created are removed once empty (runit's service/env/ folders).
+    for (auto parent = path.parent_path(); parent != dir && fs::is_empty(parent, ignored);
+         parent = parent.parent_path()) {
+      fs::remove(parent, ignored);
+    }
+  }
+}
+
+void write_files(const fs::path& dir, const std::string& app, const std::vector<core::ExportFile>& files) {
+  fs::create_directories(dir);
+  remove_previous_export(dir, app);
+  std::ofstream manifest(manifest_path(dir, app));
+  for (const auto& file : files) {
+    const auto path = dir / file.path;
+    fs::create_directories(path.parent_path());
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out << file.content;
+    if (!out) {
+      throw SystemError("cannot write " + path.string());
+    }
+    fs::permissions(path, static_cast<fs::perms>(file.mode));
+    manifest << file.path << '\n';
+    std::cout << "wrote " << path.string() << '\n';
+  }
+}
+
+} // namespace
+
+int export_command(const Invocation& invocation) {
+  const auto& request = invocation.export_request;
+  const auto format = core::parse_export_format(request.format);
+  if (!format) {
+    throw UsageError("unknown export format '" + request.format + "' (known formats: " + known_formats() + ")");
+  }
+  if (request.dir.empty() && !request.dry_run) {
+    throw UsageError("export: name the directory to write into (or use --dry-run)");
+  }
+  const auto model = load_model(invocation.options, inherited_environment(), LoadRequest{}, std::cerr);
+  const auto input = export_input(model, request);
+  std::vector<core::ExportFile> files;
+  try {
+    files = core::render_export(*format, input);
+  } catch (const core::ExportError& error) {
+    const bool flag = error.key().rfind("--", 0) == 0;
+    throw Error(flag ? core::exit_code::usage : core::exit_code::data, error.what());
+  }
+  if (request.dry_run) {
+    for (const auto& file : files) {
+      std::cout << "# " << file.path << "\n" << file.content << (file.content.ends_with('\n') ? "" : "\n");
+    }
+    return core::exit_code::success;
+  }
+  try {
+    write_files(request.dir, input.app, files);
+  } catch (const fs::filesystem_error& error) {
+    throw SystemError(error.what());
+  }
+  return core::exit_code::success;
+}
+
+} // namespace tfrun::app

@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: MIT
+// `tfrun export` through the real binary: files written, re-export, dry run, bad requests.
+#include "../support/harness.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+
+using namespace tfrun::test;
+namespace fs = std::filesystem;
+
+namespace {
+
+RunOptions in_dir(const TempDir& dir) {
+  RunOptions options;
+  options.cwd = dir.path();
+  return options;
+}
+
+} // namespace
+
+TEST_CASE("export writes one unit per instance and a re-export removes only its own old files") {
+  TempDir dir;
+  dir.write("Procfile", "web: ./server\nworker: ./work\n");
+  dir.write(".env", "SECRET_KEY=\"a b $c %d\"\n");
+  const auto out = dir.path() + "/units";
+  const auto first = run_tfrun({"export", "systemd", out, "-a", "shop", "web=2"}, in_dir(dir));
+  REQUIRE(first.status == 0);
+  CHECK(first.out.find("wrote " + out + "/shop-web.2.service\n") != std::string::npos);
+  CHECK(fs::exists(out + "/shop.target"));
+  dir.write("units/unrelated.service", "[Unit]\n");
+  const auto second = run_tfrun({"export", "systemd", out, "-a", "shop", "worker=1"}, in_dir(dir));
+  REQUIRE(second.status == 0);
+  CHECK_FALSE(fs::exists(out + "/shop-web.1.service"));
+  CHECK(fs::exists(out + "/shop-worker.1.service"));
+  CHECK(fs::exists(out + "/unrelated.service"));
+}
+
+TEST_CASE("export --dry-run prints the files; bad requests are usage errors") {
+  TempDir dir;
+  dir.write("Procfile", "web: ./server\n");
+  const auto dry = run_tfrun({"export", "supervisord", "--dry-run", "-a", "shop"}, in_dir(dir));
+  CHECK(dry.status == 0);
+  CHECK(dry.out.find("[program:shop-web-1]") != std::string::npos);
+  const auto unknown = run_tfrun({"export", "upstart", "out"}, in_dir(dir));
+  CHECK(unknown.status == 64);
+  CHECK(unknown.err == "tfrun: error: unknown export format 'upstart' (known formats: systemd, supervisord, "
+                       "runit, launchd, kubernetes, compose)\n");
+  const auto no_image = run_tfrun({"export", "kubernetes", "--dry-run"}, in_dir(dir));
+  CHECK(no_image.status == 64);
+  CHECK(no_image.err.find("--image") != std::string::npos);
+}
