@@ -3,7 +3,7 @@
 add_library(tfrun_warnings INTERFACE)
 target_compile_options(tfrun_warnings INTERFACE
   -Wall -Wextra -Wshadow -Wpedantic -Wnon-virtual-dtor -Wold-style-cast -Wcast-align
-  -Wunused -Woverloaded-virtual -Wnull-dereference -Wformat=2 -Wimplicit-fallthrough)
+  -Wunused -Woverloaded-virtual -Wformat=2 -Wimplicit-fallthrough)
 if(TFRUN_WERROR)
   target_compile_options(tfrun_warnings INTERFACE -Werror)
 endif()
