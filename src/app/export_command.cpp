@@ -94,7 +94,11 @@ int export_command(const Invocation& invocation) {
   if (request.dir.empty() && !request.dry_run) {
     throw UsageError("export: name the directory to write into (or use --dry-run)");
   }
-  const auto model = load_model(invocation.options, inherited_environment(), LoadRequest{}, std::cerr);
+  auto given = invocation.options;
+  if (request.dry_run && request.dir.find('=') != std::string::npos) {
+    given.formation.insert(given.formation.begin(), request.dir); // `export systemd --dry-run web=2`: no DIR
+  }
+  const auto model = load_model(given, inherited_environment(), LoadRequest{}, std::cerr);
   const auto input = export_input(model, request);
   std::vector<core::ExportFile> files;
   try {

@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <csignal>
 #include <cstring>
+#include <system_error>
 #include <unistd.h>
 
 namespace tfrun::app {
@@ -55,7 +56,16 @@ void Supervisor::Impl::spawn_next() {
 }
 
 void Supervisor::Impl::spawn_child(SupervisedChild& child) {
-  const auto pipe = os::make_output_pipe();
+  os::PipeEnds pipe;
+  try {
+    pipe = os::make_output_pipe();
+  } catch (const std::system_error& error) {
+    // Out of descriptors: this instance cannot start, and the formation stops as for any failed start.
+    m_out.system_line(child.plan.name + " could not start: " + error.code().message());
+    child.exit = core::ProcessExit{false, core::exit_code::system, 0};
+    apply(child, InstanceEvent::spawn_failed);
+    return;
+  }
   os::SpawnRequest request;
   request.program = "/bin/sh";
   request.args = {"-c", child.plan.command};

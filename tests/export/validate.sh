@@ -35,6 +35,19 @@ else
   skip "docker-compose not installed (Debian: apt-get install docker-compose)"
 fi
 
+# Kubernetes objects against the Kubernetes schemas (npm kubernetes-models, installed on first use into the
+# git-ignored tests/export/.node). Exit 2 there means the packages could not be had: a skip, like a missing tool.
+if command -v node >/dev/null; then
+  out=$(bash "$root/tests/export/validate_kubernetes.sh" "$dir/kubernetes" 2>&1)
+  case $? in
+    0) pass "Kubernetes schemas (kubernetes-models)" ;;
+    2) skip "Kubernetes schemas: ${out##*$'\n'}" ;;
+    *) fail "Kubernetes schemas:"$'\n'"$out" ;;
+  esac
+else
+  skip "Kubernetes schemas: needs node and npm (Debian: apt-get install nodejs npm)"
+fi
+
 # Read every format back with real parsers (PyYAML, plistlib, supervisor's own config reader, an envdir
 # reader) and check that each instance sees the same variables as the Kubernetes ConfigMap and Secret hold.
 python=/usr/bin/python3

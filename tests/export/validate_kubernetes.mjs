@@ -22,6 +22,37 @@ function modelFor(apiVersion, kind) {
   }
 }
 
+// The schemas allow unknown fields, but the API server's strict field validation (kubectl's default) rejects
+// them, and a misspelt field would otherwise be dropped in silence. The compiled validators read every field
+// their schema defines, so validating through Proxies that record reads leaves exactly the unknown ones unread.
+function validateStrict(model) {
+  const reads = new Map(); // object -> { path, read: Set of keys }, one Proxy per object
+  const proxies = new Map();
+  const wrap = (value, path) => {
+    if (value === null || typeof value !== "object") return value;
+    if (!proxies.has(value)) {
+      const read = new Set();
+      reads.set(value, { path, read });
+      proxies.set(value, new Proxy(value, {
+        get(target, key) {
+          if (typeof key !== "string" || !Object.hasOwn(target, key)) return Reflect.get(target, key);
+          read.add(key);
+          return wrap(target[key], `${path}/${key}`);
+        },
+      }));
+    }
+    return proxies.get(value);
+  };
+  wrap(model, "").validate(); // throws with every schema violation (types, enums, required fields)
+  const unknown = [];
+  for (const [object, { path, read }] of reads) {
+    if (!Array.isArray(object)) unknown.push(...Object.keys(object).filter((k) => !read.has(k)).map((k) => `${path}/${k}`));
+  }
+  if (unknown.length) throw new Error(`unknown field${unknown.length > 1 ? "s" : ""} ${unknown.join(", ")}`);
+  // Not in the schema (generateName is the alternative), but the server needs it and tfrun always sets it.
+  if (typeof model.metadata?.name !== "string" || model.metadata.name === "") throw new Error("no metadata.name");
+}
+
 let failed = 0;
 let checked = 0;
 const fail = (what, why) => { failed++; console.log(`FAIL: ${what}: ${why}`); };
@@ -44,7 +75,7 @@ for (const file of files) {
     const Model = modelFor(doc.apiVersion, doc.kind);
     if (!Model) return fail(what, `no schema for apiVersion ${JSON.stringify(doc.apiVersion)} kind ${JSON.stringify(doc.kind)}`);
     try {
-      new Model(doc).validate(); // throws with every schema violation (types, required, unknown fields)
+      validateStrict(new Model(doc));
       console.log(`ok:   ${what}`);
     } catch (e) {
       fail(what, e.message);

@@ -50,3 +50,12 @@ TEST_CASE("export --dry-run prints the files; bad requests are usage errors") {
   CHECK(no_image.status == 64);
   CHECK(no_image.err.find("--image") != std::string::npos);
 }
+
+TEST_CASE("export into a place the OS refuses is a system error (71)") {
+  TempDir dir;
+  dir.write("Procfile", "web: ./server\n");
+  dir.write("blocker", "a file where a directory is needed\n");
+  const auto result = run_tfrun({"export", "systemd", dir.path() + "/blocker/units"}, in_dir(dir));
+  CHECK(result.status == 71);
+  CHECK(result.err.rfind("tfrun: error: ", 0) == 0);
+}
