@@ -36,7 +36,7 @@ TEST_CASE("export writes one unit per instance and a re-export removes only its 
   CHECK(fs::exists(out + "/unrelated.service"));
 }
 
-TEST_CASE("export --dry-run prints the files; bad requests are usage errors") {
+TEST_CASE("export --dry-run prints the files, and bad requests are usage errors") {
   TempDir dir;
   dir.write("Procfile", "web: ./server\n");
   const auto dry = run_tfrun({"export", "supervisord", "--dry-run", "-a", "shop"}, in_dir(dir));

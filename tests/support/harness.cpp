@@ -330,6 +330,27 @@ pid_t first_child(pid_t parent, const std::string& exe, Seconds timeout) {
   return -1;
 }
 
+int tfrun_status(const std::vector<std::string>& args, const std::string& cwd) {
+  std::vector<std::string> argv{tfrun_binary()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  auto argv_c = c_strings(argv);
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    const int null_fd = ::open("/dev/null", O_RDWR);
+    ::dup2(null_fd, STDIN_FILENO);
+    ::dup2(null_fd, STDOUT_FILENO);
+    ::dup2(null_fd, STDERR_FILENO);
+    if (::chdir(cwd.c_str()) != 0) {
+      ::_exit(121);
+    }
+    ::execv(argv_c[0], argv_c.data());
+    ::_exit(122);
+  }
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  return WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
+}
+
 bool unshare_available() { return std::system("unshare --pid --fork --mount-proc true >/dev/null 2>&1") == 0; }
 
 } // namespace tfrun::test

@@ -96,6 +96,10 @@ struct Finished {
 };
 Finished run_tfrun(const std::vector<std::string>& args, const RunOptions& options, Seconds timeout = 20s);
 
+// Runs tfrun with stdout and stderr to /dev/null and returns only its status: for tests that run it
+// hundreds of times and check nothing else.
+int tfrun_status(const std::vector<std::string>& args, const std::string& cwd);
+
 bool unshare_available();
 
 // The first child of `parent` (from /proc), as soon as it exists; -1 at the deadline. With `exe`, only a
