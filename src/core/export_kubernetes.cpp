@@ -117,6 +117,20 @@ std::vector<ExportFile> env_objects(const ExportInput& input, Names& names) {
   return files;
 }
 
+// Kubernetes replaces `$(NAME)` in a container's command and explicit env values with the variable NAME;
+// `$$(` is its escape, so a shell's `$(date)` reaches the shell unchanged.
+std::string escape_reference_expansion(const std::string& text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '$' && i + 1 < text.size() && text[i + 1] == '(') {
+      out += '$';
+    }
+    out += text[i];
+  }
+  return out;
+}
+
 std::string container_env(const ExportInput& input, const ExportType& type, const Names& names) {
   std::string out;
   if (names.has_config || names.has_secret) {
@@ -140,7 +154,8 @@ std::string container_env(const ExportInput& input, const ExportType& type, cons
     for (const auto& [key, value] : explicit_env) {
       require_no_nul(key, value, k_format);
       require_utf8(key, value, k_format);
-      out += fmt::format("            - name: {}\n              value: {}\n", yaml_quote(key), yaml_quote(value));
+      out += fmt::format("            - name: {}\n              value: {}\n", yaml_quote(key),
+                         yaml_quote(escape_reference_expansion(value)));
     }
   }
   return out;
@@ -169,7 +184,7 @@ std::string container(const ExportInput& input, const ExportType& type, const Na
   std::string out = fmt::format("        - name: {}\n          image: {}\n          command:\n"
                                 "            - {}\n            - \"-c\"\n            - {}\n",
                                 yaml_quote(dns_label("type", type.name, 63)), yaml_quote(input.image),
-                                yaml_quote(input.shell), yaml_quote(type.command));
+                                yaml_quote(input.shell), yaml_quote(escape_reference_expansion(type.command)));
   out += container_env(input, type, names);
   if (binds_port(input, type.name)) {
     out += fmt::format("          ports:\n            - name: \"http\"\n              containerPort: {}\n"

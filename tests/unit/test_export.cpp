@@ -178,3 +178,16 @@ TEST_CASE("export errors about names and options", "[export]") {
   CHECK(error_of(render_kubernetes, input) ==
         "kubernetes: the type \"Web\" maps to the name \"blog-web\", as another type does");
 }
+
+TEST_CASE("kubernetes: a shell's $(...) in a command is escaped from Kubernetes' own expansion") {
+  ExportInput input;
+  input.app = "blog";
+  input.root = "/srv/blog";
+  input.image = "blog:latest";
+  Procfile procfile;
+  procfile.entries = {{"web", "echo started at $(date) on $PORT", 1}};
+  input.instances = expand_formation(procfile, parse_formation({}), 5000);
+  const auto files = render_kubernetes(input);
+  const auto& deployment = content_of(files, "blog-web-deployment.yaml");
+  CHECK(contains(deployment, "\"echo started at $$(date) on $PORT\""));
+}
