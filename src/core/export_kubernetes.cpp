@@ -117,13 +117,14 @@ std::vector<ExportFile> env_objects(const ExportInput& input, Names& names) {
   return files;
 }
 
-// Kubernetes replaces `$(NAME)` in a container's command and explicit env values with the variable NAME;
-// `$$(` is its escape, so a shell's `$(date)` reaches the shell unchanged.
+// Kubernetes expands a container's command and explicit env values: `$(NAME)` becomes the variable NAME
+// and `$$` becomes `$`. Doubling each `$` that precedes `$` or `(` makes it hand the shell the text as
+// written (`$(date)`, `$$`).
 std::string escape_reference_expansion(const std::string& text) {
   std::string out;
   out.reserve(text.size());
   for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '$' && i + 1 < text.size() && text[i + 1] == '(') {
+    if (text[i] == '$' && i + 1 < text.size() && (text[i + 1] == '(' || text[i + 1] == '$')) {
       out += '$';
     }
     out += text[i];

@@ -25,7 +25,7 @@ TEST_CASE("run: exit statuses 0..255 pass through") {
   }
 }
 
-TEST_CASE("run: killed by a signal gives 128+n; not found 127; not executable 126") {
+TEST_CASE("run: killed by a signal gives 128+n, not found 127, not executable 126") {
   TempDir dir;
   for (const int sig : {SIGTERM, SIGHUP, SIGQUIT, SIGKILL}) {
     CHECK(run_tfrun({"run", test_child(), "kill-self", std::to_string(sig)}, in_dir(dir)).status == 128 + sig);

@@ -230,6 +230,12 @@ std::optional<int> Tfrun::wait_for_exit(Seconds timeout) {
 
 void Tfrun::send_signal(int sig) const { ::kill(m_pid, sig); }
 
+void Tfrun::idle_for(Seconds duration) {
+  std::unique_lock lock(m_mutex);
+  const auto until = std::chrono::steady_clock::now() + duration;
+  m_changed.wait_until(lock, until, [until] { return std::chrono::steady_clock::now() >= until; });
+}
+
 std::string Tfrun::out() const {
   const std::lock_guard lock(m_mutex);
   return m_out;

@@ -60,6 +60,8 @@ public:
   // Waits for tfrun to exit; its status as a shell shows it (128+n for a signal), or nullopt at the deadline.
   std::optional<int> wait_for_exit(Seconds timeout = 20s);
   void send_signal(int sig) const;
+  // Lets `duration` pass without scanning the output: a measurement window, not synchronisation.
+  void idle_for(Seconds duration);
   void pause_reading(bool paused);
 
   [[nodiscard]] pid_t pid() const { return m_pid; }

@@ -185,9 +185,9 @@ TEST_CASE("kubernetes: a shell's $(...) in a command is escaped from Kubernetes'
   input.root = "/srv/blog";
   input.image = "blog:latest";
   Procfile procfile;
-  procfile.entries = {{"web", "echo started at $(date) on $PORT", 1}};
+  procfile.entries = {{"web", "echo started at $(date) by $$ on $PORT", 1}};
   input.instances = expand_formation(procfile, parse_formation({}), 5000);
   const auto files = render_kubernetes(input);
   const auto& deployment = content_of(files, "blog-web-deployment.yaml");
-  CHECK(contains(deployment, "\"echo started at $$(date) on $PORT\""));
+  CHECK(contains(deployment, "\"echo started at $$(date) by $$$ on $PORT\""));
 }

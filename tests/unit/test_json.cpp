@@ -110,7 +110,7 @@ TEST_CASE("json: quotes, backslashes and the usual controls get short escapes", 
   CHECK(json_string("a\nb\rc\td") == "\"a\\nb\\rc\\td\"");
 }
 
-TEST_CASE("json: other control characters and DEL become \\u00XX", "[json]") {
+TEST_CASE("json: other control characters and DEL become u00XX escapes", "[json]") {
   CHECK(json_string(std::string_view("\0", 1)) == "\"\\u0000\"");
   CHECK(json_string("\x01\x08\x0b\x0c\x1b\x1f") == "\"\\u0001\\u0008\\u000b\\u000c\\u001b\\u001f\"");
   CHECK(json_string("\x7f") == "\"\\u007f\"");
@@ -127,7 +127,7 @@ TEST_CASE("json: valid multi-byte UTF-8 is kept byte for byte", "[json]") {
   }
 }
 
-TEST_CASE("json: invalid bytes, overlong forms, surrogates and too-large code points become \\ufffd", "[json]") {
+TEST_CASE("json: invalid bytes, overlong forms, surrogates and too-large code points become U+FFFD", "[json]") {
   const std::string r = "\\ufffd";
   // Each invalid lead byte is replaced on its own; the bytes after it are looked at again.
   CHECK(json_string("\x80") == "\"" + r + "\"");

@@ -90,7 +90,7 @@ quiet_period = "250ms"
   CHECK(s.quiet_period == 250ms);
 }
 
-TEST_CASE("env and formation also take one string; an empty env list still counts", "[settings]") {
+TEST_CASE("env and formation also take one string, and an empty env list still counts", "[settings]") {
   auto parsed = parse("env = \".env.test\"\nformation = \"all=2\"\ntimeout = 1.5\n");
   CHECK(parsed.diagnostics.empty());
   CHECK(parsed.settings.env_files == std::vector<std::string>{".env.test"});
