@@ -9,16 +9,6 @@
 using namespace tfrun::test;
 namespace fs = std::filesystem;
 
-namespace {
-
-RunOptions in_dir(const TempDir& dir) {
-  RunOptions options;
-  options.cwd = dir.path();
-  return options;
-}
-
-} // namespace
-
 TEST_CASE("export writes one unit per instance and a re-export removes only its own old files") {
   TempDir dir;
   dir.write("Procfile", "web: ./server\nworker: ./work\n");

@@ -8,16 +8,6 @@
 
 using namespace tfrun::test;
 
-namespace {
-
-RunOptions in_dir(const TempDir& dir) {
-  RunOptions options;
-  options.cwd = dir.path();
-  return options;
-}
-
-} // namespace
-
 TEST_CASE("run: exit statuses 0..255 pass through") {
   TempDir dir;
   for (int code = 0; code <= 255; ++code) {

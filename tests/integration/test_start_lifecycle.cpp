@@ -13,7 +13,7 @@ using namespace tfrun::test;
 
 namespace {
 
-RunOptions in_dir(const TempDir& dir) {
+RunOptions plain_text_in(const TempDir& dir) {
   RunOptions options;
   options.cwd = dir.path();
   options.env["TFRUN_COLOR"] = "never";
@@ -28,7 +28,7 @@ bool process_alive(pid_t pid) { return ::kill(pid, 0) == 0; }
 TEST_CASE("a background grandchild, a setsid escapee and a double-forked daemon are all gone after tfrun") {
   TempDir dir;
   dir.write("Procfile", "family: exec " + test_child() + " family\nother: exec " + test_child() + " print up\n");
-  Tfrun tfrun({"start", "-t", "2"}, in_dir(dir));
+  Tfrun tfrun({"start", "-t", "2"}, plain_text_in(dir));
   const auto family = tfrun.wait_for_line("family (\\d+) (\\d+)");
   REQUIRE(family);
   REQUIRE(tfrun.wait_for_line("other\\.1 +\\| up"));
@@ -44,7 +44,7 @@ TEST_CASE("a child that ignores SIGTERM is SIGKILLed at the deadline and named")
   TempDir dir;
   dir.write("Procfile",
             "stubborn: exec " + test_child() + " ignore-term\npolite: exec " + test_child() + " print up\n");
-  Tfrun tfrun({"start", "-t", "1"}, in_dir(dir));
+  Tfrun tfrun({"start", "-t", "1"}, plain_text_in(dir));
   REQUIRE(tfrun.wait_for_line("stubborn\\.1 +\\| ready"));
   REQUIRE(tfrun.wait_for_line("polite\\.1 +\\| up"));
   tfrun.send_signal(SIGTERM);
@@ -58,7 +58,7 @@ TEST_CASE("a child that ignores SIGTERM is SIGKILLed at the deadline and named")
 TEST_CASE("a second Ctrl-C during the grace period kills at once") {
   TempDir dir;
   dir.write("Procfile", "stubborn: exec " + test_child() + " ignore-term\n");
-  Tfrun tfrun({"start", "-t", "60"}, in_dir(dir));
+  Tfrun tfrun({"start", "-t", "60"}, plain_text_in(dir));
   REQUIRE(tfrun.wait_for_line("stubborn\\.1 +\\| ready"));
   tfrun.send_signal(SIGINT);
   REQUIRE(tfrun.wait_for_line("SIGINT received, stopping"));
@@ -73,18 +73,18 @@ TEST_CASE("exit status: the first exiting child's code, 128+n for a signal, 130/
   const std::string stay = "stay: exec " + test_child() + " print up\n";
   SECTION("first exit's code") {
     dir.write("Procfile", stay + "fail: exec " + test_child() + " exit 7\n");
-    CHECK(run_tfrun({"start"}, in_dir(dir)).status == 7);
+    CHECK(run_tfrun({"start"}, plain_text_in(dir)).status == 7);
   }
   SECTION("a child killed by a signal") {
     dir.write("Procfile", stay + "crash: exec " + test_child() + " kill-self 6\n");
-    const auto result = run_tfrun({"start"}, in_dir(dir));
+    const auto result = run_tfrun({"start"}, plain_text_in(dir));
     CHECK(result.status == 134);
     CHECK(result.out.find("crash.1 killed by SIGABRT") != std::string::npos);
   }
   SECTION("SIGINT and SIGTERM to tfrun") {
     dir.write("Procfile", stay);
     for (const int sig : {SIGINT, SIGTERM, SIGHUP}) {
-      Tfrun tfrun({"start"}, in_dir(dir));
+      Tfrun tfrun({"start"}, plain_text_in(dir));
       REQUIRE(tfrun.wait_for_line("stay\\.1 +\\| up"));
       tfrun.send_signal(sig);
       CHECK(tfrun.wait_for_exit() == 128 + sig);
@@ -92,7 +92,7 @@ TEST_CASE("exit status: the first exiting child's code, 128+n for a signal, 130/
   }
   SECTION("a command that is not found") {
     dir.write("Procfile", stay + "typo: no-such-command-tfrun\n");
-    const auto result = run_tfrun({"start"}, in_dir(dir));
+    const auto result = run_tfrun({"start"}, plain_text_in(dir));
     CHECK(result.status == 127);
     CHECK(result.out.find("no-such-command-tfrun: not found") != std::string::npos);
   }
@@ -101,7 +101,7 @@ TEST_CASE("exit status: the first exiting child's code, 128+n for a signal, 130/
 TEST_CASE("USR1, USR2 and WINCH are forwarded to every process group") {
   TempDir dir;
   dir.write("Procfile", "a: exec " + test_child() + " report\nb: exec " + test_child() + " report\n");
-  Tfrun tfrun({"start"}, in_dir(dir));
+  Tfrun tfrun({"start"}, plain_text_in(dir));
   REQUIRE(tfrun.wait_for_line("a\\.1 +\\| ready"));
   REQUIRE(tfrun.wait_for_line("b\\.1 +\\| ready"));
   for (const int sig : {SIGUSR1, SIGUSR2, SIGWINCH}) {
@@ -116,7 +116,7 @@ TEST_CASE("USR1, USR2 and WINCH are forwarded to every process group") {
 TEST_CASE("each instance gets its own PORT, PS and TFRUN_PROCESS and runs in the root") {
   TempDir dir;
   dir.write("Procfile", "web: echo \"$PS $TFRUN_PROCESS $PORT $(pwd)\"; exec " + test_child() + " print x\n");
-  Tfrun tfrun({"start", "web=2", "-p", "6100"}, in_dir(dir));
+  Tfrun tfrun({"start", "web=2", "-p", "6100"}, plain_text_in(dir));
   CHECK(tfrun.wait_for_line("web\\.1 +\\| web\\.1 web\\.1 6100 " + dir.path() + "$"));
   CHECK(tfrun.wait_for_line("web\\.2 +\\| web\\.2 web\\.2 6101 " + dir.path() + "$"));
   CHECK(tfrun.wait_for_line("system +\\| web\\.2 started \\(pid \\d+, port 6101\\)"));
@@ -136,7 +136,7 @@ TEST_CASE("a port already bound by another process is reported before spawning")
   const int port = ntohs(address.sin_port);
   TempDir dir;
   dir.write("Procfile", "web: exec " + test_child() + " exit 0\n");
-  const auto result = run_tfrun({"start", "-p", std::to_string(port)}, in_dir(dir));
+  const auto result = run_tfrun({"start", "-p", std::to_string(port)}, plain_text_in(dir));
   ::close(fd);
   CHECK(result.out.find("warning: port " + std::to_string(port) + " for web.1 is already in use") != std::string::npos);
 }

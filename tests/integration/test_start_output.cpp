@@ -14,7 +14,7 @@ using namespace tfrun::test;
 
 namespace {
 
-RunOptions in_dir(const TempDir& dir) {
+RunOptions plain_text_in(const TempDir& dir) {
   RunOptions options;
   options.cwd = dir.path();
   options.env["TFRUN_COLOR"] = "never";
@@ -98,7 +98,7 @@ TEST_CASE("16 busy children: every line arrives once, whole, prefixed, in order,
   const int count = 50000;
   dir.write("Procfile", "g: exec " + test_child() + " lines $PS " + std::to_string(count) + " $PORT stay\n" +
                             "big: exec " + test_child() + " big 1048576 stay\n");
-  Tfrun tfrun({"start", "--no-timestamp", "g=16", "big=1"}, in_dir(dir));
+  Tfrun tfrun({"start", "--no-timestamp", "g=16", "big=1"}, plain_text_in(dir));
   REQUIRE(tfrun.wait_for_text_count("| done g.", 16, 120s));
   REQUIRE(tfrun.wait_for_line("^big\\.1 +\\| end-without-newline$", 10s)); // shown after the quiet period
   tfrun.send_signal(SIGTERM);
@@ -122,7 +122,7 @@ TEST_CASE("16 busy children: every line arrives once, whole, prefixed, in order,
 TEST_CASE("a line longer than 1 MiB is split into marked chunks, never truncated") {
   TempDir dir;
   dir.write("Procfile", "big: exec " + test_child() + " big 2500000 stay\n");
-  Tfrun tfrun({"start", "--no-timestamp"}, in_dir(dir));
+  Tfrun tfrun({"start", "--no-timestamp"}, plain_text_in(dir));
   REQUIRE(tfrun.wait_for_line("^big\\.1 +\\| end-without-newline$", 20s));
   tfrun.send_signal(SIGTERM);
   REQUIRE(tfrun.wait_for_exit() == 143);
@@ -146,7 +146,7 @@ TEST_CASE("a partial line is shown after the quiet period and its continuation i
   TempDir dir;
   dir.write("Procfile",
             "p: exec " + test_child() + " slow-partial 800\nprompt: exec " + test_child() + " partial 'password: '\n");
-  Tfrun tfrun({"start", "--no-timestamp", "--quiet-period", "300ms"}, in_dir(dir));
+  Tfrun tfrun({"start", "--no-timestamp", "--quiet-period", "300ms"}, plain_text_in(dir));
   REQUIRE(tfrun.wait_for_line("^prompt\\.1 +\\| password: $"));
   REQUIRE(tfrun.wait_for_line("^p\\.1 +\\| Loading\\.\\.\\.$"));
   REQUIRE(tfrun.wait_for_line("^p\\.1 +\\+  done$"));
@@ -157,7 +157,7 @@ TEST_CASE("a partial line is shown after the quiet period and its continuation i
 TEST_CASE("the last lines of an exiting child and its unterminated last line are never lost") {
   TempDir dir;
   dir.write("Procfile", "burst: " + test_child() + " lines $PS 20000 7; printf 'no newline at the end'\n");
-  Tfrun tfrun({"start", "--no-timestamp"}, in_dir(dir));
+  Tfrun tfrun({"start", "--no-timestamp"}, plain_text_in(dir));
   REQUIRE(tfrun.wait_for_exit() == 0);
   const auto out = tfrun.out();
   check_generated_lines(generated_payloads(out), "burst.1", 20000);
@@ -169,7 +169,7 @@ TEST_CASE("the last lines of an exiting child and its unterminated last line are
 TEST_CASE("JSON lines mode") {
   TempDir dir;
   dir.write("Procfile", "web: printf 'caf\\303\\251 \"quoted\" \\377\\n'; exec " + test_child() + " exit 0\n");
-  Tfrun tfrun({"start", "--log-format", "json"}, in_dir(dir));
+  Tfrun tfrun({"start", "--log-format", "json"}, plain_text_in(dir));
   REQUIRE(tfrun.wait_for_exit() == 0);
   const auto out = tfrun.out();
   CHECK(out.find(R"("process":"web.1","type":"web","line":"café \"quoted\" \ufffd"})") != std::string::npos);
@@ -184,7 +184,7 @@ TEST_CASE("JSON lines mode") {
 TEST_CASE("colour: per-type palette, only the prefix, NO_COLOR and FORCE_COLOR") {
   TempDir dir;
   dir.write("Procfile", "a: exec " + test_child() + " print one\nb: exec " + test_child() + " print two\n");
-  auto options = in_dir(dir);
+  auto options = plain_text_in(dir);
   options.env.erase("TFRUN_COLOR");
   options.env["FORCE_COLOR"] = "1";
   options.env["NO_COLOR"] = "";
@@ -209,7 +209,7 @@ TEST_CASE("colour: per-type palette, only the prefix, NO_COLOR and FORCE_COLOR")
 TEST_CASE("children get stdin /dev/null and no descriptor of tfrun's") {
   TempDir dir;
   dir.write("Procfile", "a: exec " + test_child() + " fds\nb: exec " + test_child() + " fds\n");
-  Tfrun tfrun({"start", "--no-timestamp"}, in_dir(dir));
+  Tfrun tfrun({"start", "--no-timestamp"}, plain_text_in(dir));
   REQUIRE(tfrun.wait_for_line("^a\\.1 +\\| fds 0 1 2$"));
   REQUIRE(tfrun.wait_for_line("^b\\.1 +\\| fds 0 1 2$"));
   tfrun.send_signal(SIGTERM);
@@ -219,7 +219,7 @@ TEST_CASE("children get stdin /dev/null and no descriptor of tfrun's") {
 TEST_CASE("stdout closed early (tfrun start | head -1): tfrun stops promptly and stops every child") {
   TempDir dir;
   dir.write("Procfile", "chatty: while true; do echo chatter; done\nquiet: exec " + test_child() + " print hi\n");
-  auto options = in_dir(dir);
+  auto options = plain_text_in(dir);
   options.wrapper = {"sh", "-c", "\"$0\" \"$@\" | head -1"};
   Tfrun pipeline({"start"}, options);
   REQUIRE(pipeline.wait_for_exit(10s).has_value());
@@ -230,7 +230,7 @@ TEST_CASE("stdout closed early (tfrun start | head -1): tfrun stops promptly and
 TEST_CASE("a slow reader: memory stays bounded and no line is lost") {
   TempDir dir;
   dir.write("Procfile", "g: exec " + test_child() + " lines $PS 60000 $PORT stay\n");
-  Tfrun tfrun({"start", "--no-timestamp", "g=4"}, in_dir(dir));
+  Tfrun tfrun({"start", "--no-timestamp", "g=4"}, plain_text_in(dir));
   REQUIRE(tfrun.wait_for_line("g.4 started"));
   tfrun.pause_reading(true);
   long peak = 0;

@@ -80,6 +80,12 @@ void TempDir::write(const std::string& name, const std::string& content) const {
   out << content;
 }
 
+RunOptions in_dir(const TempDir& dir) {
+  RunOptions options;
+  options.cwd = dir.path();
+  return options;
+}
+
 Tfrun::Tfrun(const std::vector<std::string>& args, const RunOptions& options) : m_marker(random_token()) {
   std::vector<std::string> argv = options.wrapper;
   argv.push_back(tfrun_binary());

@@ -44,6 +44,9 @@ struct RunOptions {
   bool pipe_stdout = true;                // false: stdout to /dev/null
 };
 
+// Options that run tfrun in `dir`, with nothing else changed.
+RunOptions in_dir(const TempDir& dir);
+
 // tfrun running in its own process group. Every process it starts carries a marker in its environment,
 // so `leftovers()` finds anything of this test that is still alive, wherever it was reparented.
 class Tfrun {
