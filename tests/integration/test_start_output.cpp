@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include <csignal>
+#include <cstdlib>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -230,8 +231,15 @@ TEST_CASE("stdout closed early (tfrun start | head -1): tfrun stops promptly and
 TEST_CASE("a slow reader: memory stays bounded and no line is lost") {
   TempDir dir;
   dir.write("Procfile", "g: exec " + test_child() + " lines $PS 60000 $PORT stay\n");
-  Tfrun tfrun({"start", "--no-timestamp", "g=4"}, plain_text_in(dir));
+  auto options = plain_text_in(dir);
+  // Under AddressSanitizer freed blocks sit in a quarantine that inflates RSS; what is measured here is
+  // tfrun's own backlog, so the quarantine is switched off (other builds ignore the variable).
+  const char* asan = std::getenv("ASAN_OPTIONS");
+  options.env["ASAN_OPTIONS"] =
+      std::string(asan != nullptr ? asan : "") + ":quarantine_size_mb=0:thread_local_quarantine_size_kb=0";
+  Tfrun tfrun({"start", "--no-timestamp", "g=4"}, options);
   REQUIRE(tfrun.wait_for_line("g.4 started"));
+  const long baseline = rss_kib(tfrun.pid()); // sanitizer builds start far larger than release builds
   tfrun.pause_reading(true);
   long peak = 0;
   // Watch tfrun's memory for a while the reader is paused and children have ~30 MB to write.
@@ -248,6 +256,7 @@ TEST_CASE("a slow reader: memory stays bounded and no line is lost") {
   for (int i = 1; i <= 4; ++i) {
     check_generated_lines(payloads, "g." + std::to_string(i), 60000);
   }
-  CHECK(peak > 0);
-  CHECK(peak < 32 * 1024); // KiB; the output backlog is capped well below what the children write
+  CHECK(baseline > 0);
+  // KiB. The children write about 36 MB while the reader is paused; tfrun may only hold its capped backlog.
+  CHECK(peak - baseline < 16 * 1024);
 }
