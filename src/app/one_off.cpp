@@ -107,14 +107,7 @@ private:
       os::signal_group(m_main_pid, sig);
     }
     for (const pid_t pid : os::list_children()) {
-      const pid_t group = os::process_group_of(pid);
-      if (group == pid && group != own_group) {
-        os::signal_group(group, sig);
-      }
-      os::signal_process(pid, sig);
-      if (sig != SIGKILL) {
-        os::signal_process(pid, SIGCONT);
-      }
+      os::signal_adopted(pid, sig);
     }
     if (sig == SIGKILL) {
       m_killed = true;

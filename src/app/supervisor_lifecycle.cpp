@@ -186,7 +186,6 @@ void Supervisor::Impl::arm_final_drain() {
 }
 
 void Supervisor::Impl::signal_leftovers(int sig) {
-  const pid_t own_group = ::getpgrp();
   for (const pid_t pid : os::list_children()) {
     if (m_by_pid.count(pid) != 0) {
       continue;
@@ -198,14 +197,7 @@ void Supervisor::Impl::signal_leftovers(int sig) {
     if (!known) {
       m_leftovers.emplace(pid, os::process_name(pid));
     }
-    const pid_t group = os::process_group_of(pid);
-    if (group == pid && group != own_group) {
-      os::signal_group(group, sig); // a setsid escapee leads a group of its own
-    }
-    os::signal_process(pid, sig);
-    if (sig != SIGKILL) {
-      os::signal_process(pid, SIGCONT);
-    }
+    os::signal_adopted(pid, sig);
   }
 }
 

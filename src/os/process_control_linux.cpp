@@ -32,6 +32,17 @@ bool signal_group(pid_t pgid, int sig) { return pgid > 1 && ::kill(-pgid, sig) =
 
 bool signal_process(pid_t pid, int sig) { return pid > 0 && ::kill(pid, sig) == 0; }
 
+void signal_adopted(pid_t pid, int sig) {
+  const pid_t group = ::getpgid(pid);
+  if (group == pid && group != ::getpgrp()) {
+    signal_group(group, sig);
+  }
+  signal_process(pid, sig);
+  if (sig != SIGKILL) {
+    signal_process(pid, SIGCONT);
+  }
+}
+
 namespace {
 
 // Field 4 of /proc/PID/stat; the command name (field 2) may hold spaces and ')', so parse after the last ')'.

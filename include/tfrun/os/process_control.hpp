@@ -18,6 +18,10 @@ void raise_open_file_limit();
 bool signal_group(pid_t pgid, int sig);
 bool signal_process(pid_t pid, int sig);
 
+// Signals a process tfrun adopted (or any child outside tfrun's own group): its whole group too when it
+// leads one (a `setsid` escapee), and SIGCONT after any signal but SIGKILL, so a stopped process can act.
+void signal_adopted(pid_t pid, int sig);
+
 // tfrun's current children (from /proc): adopted orphans included.
 [[nodiscard]] std::vector<pid_t> list_children();
 // The process group of `pid`, or -1 when it is gone.
