@@ -113,8 +113,6 @@ std::vector<pid_t> list_children() {
   return children;
 }
 
-pid_t process_group_of(pid_t pid) { return ::getpgid(pid); }
-
 std::string process_name(pid_t pid) {
   std::ifstream in("/proc/" + std::to_string(pid) + "/comm");
   std::string name;

@@ -24,8 +24,6 @@ void signal_adopted(pid_t pid, int sig);
 
 // tfrun's current children (from /proc): adopted orphans included.
 [[nodiscard]] std::vector<pid_t> list_children();
-// The process group of `pid`, or -1 when it is gone.
-[[nodiscard]] pid_t process_group_of(pid_t pid);
 // The command name of `pid` ("sleep"), or empty.
 [[nodiscard]] std::string process_name(pid_t pid);
 
