@@ -70,14 +70,18 @@ void record_signal(int sig) { g_received[sig] = g_received[sig] + 1; }
 sigset_t install_recorder(const std::vector<int>& signals) {
   sigset_t blocked;
   sigemptyset(&blocked);
+  for (const int sig : signals) {
+    sigaddset(&blocked, sig);
+  }
+  // Blocked before the handlers exist: a signal arriving in between stays pending for sigsuspend instead
+  // of running the handler before the wait loop looks at the counters.
+  sigset_t previous;
+  ::sigprocmask(SIG_BLOCK, &blocked, &previous);
   struct sigaction action {};
   action.sa_handler = record_signal;
   for (const int sig : signals) {
-    sigaddset(&blocked, sig);
     ::sigaction(sig, &action, nullptr);
   }
-  sigset_t previous;
-  ::sigprocmask(SIG_BLOCK, &blocked, &previous);
   return previous;
 }
 
