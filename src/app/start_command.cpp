@@ -46,9 +46,14 @@ PlannedInstance plan_instance(const Model& model, const core::Instance& instance
   planned.port = instance.port;
   planned.command = instance.command;
   planned.env = child_environment(model, &instance).to_entries();
+  // tfrun's own NOTIFY_SOCKET is for tfrun to answer; an instance that speaks sd_notify gets its own.
+  std::erase_if(planned.env, [](const std::string& entry) { return entry.starts_with("NOTIFY_SOCKET="); });
   planned.cwd = model.options.root_dir;
   planned.timeout = model.options.timeout;
-  if (const auto* settings = core::find_process_settings(model.settings, instance.type)) {
+  const auto* settings = core::find_process_settings(model.settings, instance.type);
+  planned.policy = core::lifecycle_policy(settings);
+  if (settings != nullptr) {
+    planned.ready = settings->ready;
     planned.stop_signal = settings->stop_signal.value_or(planned.stop_signal);
     planned.timeout = settings->timeout.value_or(planned.timeout);
     planned.signal_target = settings->signal_target.value_or(planned.signal_target);
@@ -57,6 +62,21 @@ PlannedInstance plan_instance(const Model& model, const core::Instance& instance
     }
   }
   return planned;
+}
+
+std::vector<core::GatedType> gated_types(const Model& model) {
+  std::vector<core::GatedType> types;
+  for (const auto& entry : model.procfile.entries) {
+    core::GatedType type{entry.name, {}, core::count_for(model.formation, entry.name), false};
+    if (const auto* settings = core::find_process_settings(model.settings, entry.name)) {
+      for (const auto& dependency : settings->depends_on) {
+        type.depends_on.push_back(dependency.name);
+      }
+      type.oneshot = settings->oneshot.value_or(false);
+    }
+    types.push_back(std::move(type));
+  }
+  return types;
 }
 
 std::size_t name_width(const std::vector<PlannedInstance>& instances) {
@@ -78,6 +98,10 @@ int start_command(const Invocation& invocation) {
       throw MissingFileError("working directory '" + plan.instances.back().cwd + "' of " + instance.name +
                              " does not exist");
     }
+  }
+  plan.types = gated_types(model);
+  if (const auto notify = model.inherited.get("NOTIFY_SOCKET"); notify && !notify->empty()) {
+    plan.notify_socket = std::string(*notify);
   }
   plan.quiet_period = model.options.quiet_period;
   plan.log_format = model.options.log_format;

@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <csignal>
 #include <cstring>
+#include <fcntl.h>
 #include <system_error>
 #include <unistd.h>
 
@@ -14,12 +15,26 @@ Supervisor::Impl::Impl(SupervisorPlan plan)
     : m_plan(std::move(plan)), m_signals(m_io),
       m_sink(STDOUT_FILENO, [this] { asio::post(m_io, [this] { on_sink_event(); }); }),
       m_out(m_sink, m_plan.log_format, m_plan.style),
-      m_reaper([this](pid_t pid, const core::ProcessExit& exit) { on_reaped(pid, exit); }), m_quiet_timer(m_io),
-      m_drain_timer(m_io), m_leftover_timer(m_io) {
+      m_reaper([this](pid_t pid, const core::ProcessExit& exit) { on_reaped(pid, exit); }), m_gate(m_plan.types),
+      m_quiet_timer(m_io), m_drain_timer(m_io), m_leftover_timer(m_io) {
   for (const auto& instance : m_plan.instances) {
     auto child = std::make_unique<SupervisedChild>(m_io, instance);
     child->source = m_out.make_source(instance.name, instance.type, core::palette_color(instance.type_index));
     m_children.push_back(std::move(child));
+  }
+  for (const auto& wave : m_gate.shutdown_waves()) {
+    auto& children = m_stop_waves.emplace_back();
+    for (auto& child : m_children) {
+      if (std::find(wave.begin(), wave.end(), child->plan.type) != wave.end()) {
+        children.push_back(child.get());
+      }
+    }
+  }
+}
+
+Supervisor::Impl::~Impl() {
+  if (m_dev_null >= 0) {
+    ::close(m_dev_null);
   }
 }
 
@@ -31,7 +46,13 @@ int Supervisor::Impl::run() {
   os::restore_original_signal_mask();
   warn_about_bound_ports();
   arm_quiet_timer();
-  asio::post(m_io, [this] { spawn_next(); });
+  m_dev_null = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
+  for (auto& child : m_children) {
+    prepare_notify_socket(*child);
+  }
+  if (!m_stopping) {
+    asio::post(m_io, [this] { release_types(); });
+  }
   m_io.run();
   m_sink.finish();
   return m_exit_status.value_or(core::exit_code::success);
@@ -46,13 +67,36 @@ void Supervisor::Impl::warn_about_bound_ports() {
   }
 }
 
-void Supervisor::Impl::spawn_next() {
-  if (m_stopping || m_next_spawn >= m_children.size()) {
+// Queues the instances of every type whose dependencies are now satisfied; says which types still wait.
+void Supervisor::Impl::release_types() {
+  if (m_stopping) {
     return;
   }
-  spawn_child(*m_children[m_next_spawn++]);
-  // One spawn per turn of the loop, so a signal during a long start-up is handled at once.
-  asio::post(m_io, [this] { spawn_next(); });
+  const bool idle = m_spawn_queue.empty();
+  for (const auto& type : m_gate.release()) {
+    for (auto& child : m_children) {
+      if (child->plan.type == type && child->state.pending()) {
+        m_spawn_queue.push_back(child.get());
+      }
+    }
+  }
+  if (idle && !m_spawn_queue.empty()) {
+    asio::post(m_io, [this] { spawn_next(); });
+  }
+  tell_supervisor_if_ready();
+}
+
+void Supervisor::Impl::spawn_next() {
+  if (m_stopping || m_spawn_queue.empty()) {
+    return;
+  }
+  auto* child = m_spawn_queue.front();
+  m_spawn_queue.pop_front();
+  spawn_child(*child);
+  if (!m_spawn_queue.empty()) {
+    // One spawn per turn of the loop, so a signal during a long start-up is handled at once.
+    asio::post(m_io, [this] { spawn_next(); });
+  }
 }
 
 void Supervisor::Impl::spawn_child(SupervisedChild& child) {
@@ -63,6 +107,7 @@ void Supervisor::Impl::spawn_child(SupervisedChild& child) {
     // Out of descriptors: this instance cannot start, and the formation stops as for any failed start.
     m_out.system_line(child.plan.name + " could not start: " + error.code().message());
     child.exit = core::ProcessExit{false, core::exit_code::system, 0};
+    child.spawn_failed = true;
     apply(child, InstanceEvent::spawn_failed);
     return;
   }
@@ -70,6 +115,9 @@ void Supervisor::Impl::spawn_child(SupervisedChild& child) {
   request.program = "/bin/sh";
   request.args = {"-c", child.plan.command};
   request.env = child.plan.env;
+  if (!child.readiness.notify_path.empty()) {
+    request.env.push_back("NOTIFY_SOCKET=" + child.readiness.notify_path);
+  }
   request.cwd = child.plan.cwd;
   request.output_fd = pipe.write_fd;
   const auto result = os::spawn(request);
@@ -79,16 +127,22 @@ void Supervisor::Impl::spawn_child(SupervisedChild& child) {
     m_out.system_line(child.plan.name + " could not start: /bin/sh: " + std::strerror(result.error));
     child.exit = core::ProcessExit{
         false, result.error == ENOENT ? core::exit_code::not_found : core::exit_code::cannot_execute, 0};
+    child.spawn_failed = true;
     apply(child, InstanceEvent::spawn_failed);
     return;
   }
   child.pid = result.pid;
+  child.started_at = Clock::now();
+  child.exit.reset();
   child.pipe.assign(pipe.read_fd);
   m_by_pid.emplace(result.pid, &child);
   apply(child, InstanceEvent::spawned);
+  const int restart = child.restarts.consecutive;
   m_out.system_line(child.plan.name + " started (pid " + std::to_string(result.pid) + ", port " +
-                    std::to_string(child.plan.port) + ")");
+                    std::to_string(child.plan.port) +
+                    (restart > 0 ? ", restart " + std::to_string(restart) : std::string()) + ")");
   arm_read(child);
+  start_readiness(child);
 }
 
 void Supervisor::Impl::arm_read(SupervisedChild& child) {
@@ -114,7 +168,7 @@ void Supervisor::Impl::arm_read(SupervisedChild& child) {
 
 void Supervisor::Impl::on_readable(SupervisedChild& child) {
   m_out.begin();
-  const auto emit = [&](const core::LinePiece& piece) { m_out.add(child.source, piece); };
+  const auto emit = [&](const core::LinePiece& piece) { this->emit(child, piece); };
   for (int i = 0; i < k_reads_per_wakeup; ++i) {
     const auto got = ::read(child.pipe.native_handle(), m_buffer.data(), m_buffer.size());
     if (got > 0) {
@@ -138,6 +192,13 @@ void Supervisor::Impl::on_readable(SupervisedChild& child) {
   }
   m_out.commit();
   arm_read(child);
+}
+
+void Supervisor::Impl::emit(SupervisedChild& child, const core::LinePiece& piece) {
+  m_out.add(child.source, piece);
+  if (child.readiness.log_pattern && !child.readiness.ready) {
+    check_log_line(child, piece.text);
+  }
 }
 
 void Supervisor::Impl::close_pipe(SupervisedChild& child) {
@@ -190,7 +251,7 @@ void Supervisor::Impl::flush_quiet_partials() {
         m_out.begin();
         any = true;
       }
-      child->splitter.flush([&](const core::LinePiece& piece) { m_out.add(child->source, piece); });
+      child->splitter.flush([&](const core::LinePiece& piece) { emit(*child, piece); });
     }
   }
   if (any) {

@@ -7,6 +7,7 @@
 #include <tfrun/app/supervised_child.hpp>
 #include <tfrun/core/exit_codes.hpp>
 #include <tfrun/core/signals.hpp>
+#include <tfrun/os/notify.hpp>
 #include <tfrun/os/process_control.hpp>
 #include <tfrun/os/reaper.hpp>
 #include <tfrun/os/signal_guard.hpp>
@@ -22,6 +23,7 @@
 #include <cerrno>
 #include <csignal>
 #include <cstring>
+#include <deque>
 #include <map>
 #include <unistd.h>
 #include <unordered_map>
@@ -40,30 +42,52 @@ constexpr int k_reads_per_wakeup = 4; // fairness: one chatty child cannot starv
 constexpr std::chrono::milliseconds k_drain_after_kill{1000};
 // After a reap, how long tfrun waits for the rest of the group to close the pipe before it reports the exit.
 constexpr std::chrono::milliseconds k_drain_after_exit{1000};
+// Readiness: how often a port is tried and a failed command run again, and the default deadline.
+constexpr std::chrono::milliseconds k_port_probe_interval{100};
+constexpr std::chrono::milliseconds k_command_probe_interval{250};
+constexpr core::Duration k_default_ready_timeout{60000};
 
 } // namespace supervisor_limits
 using namespace supervisor_limits;
 
 struct Supervisor::Impl {
   explicit Impl(SupervisorPlan plan);
+  ~Impl();
+  Impl(const Impl&) = delete;
+  Impl& operator=(const Impl&) = delete;
 
   int run();
 
-  // Start-up
+  // Start-up (supervisor.cpp)
   void warn_about_bound_ports();
+  void release_types();
   void spawn_next();
   void spawn_child(SupervisedChild& child);
 
-  // Output
+  // Output (supervisor.cpp)
   void arm_read(SupervisedChild& child);
   void on_readable(SupervisedChild& child);
+  void emit(SupervisedChild& child, const core::LinePiece& piece);
   void close_pipe(SupervisedChild& child);
   void on_sink_event();
   void resume_paused_readers();
   void arm_quiet_timer();
   void flush_quiet_partials();
 
-  // Signals and exits
+  // Readiness (supervisor_readiness.cpp)
+  void prepare_notify_socket(SupervisedChild& child);
+  void receive_notify(SupervisedChild& child);
+  void start_readiness(SupervisedChild& child);
+  void probe_port(SupervisedChild& child);
+  void run_probe_command(SupervisedChild& child);
+  void on_probe_exit(SupervisedChild& child, const core::ProcessExit& exit);
+  void check_log_line(SupervisedChild& child, std::string_view line);
+  void mark_ready(SupervisedChild& child, const std::string& how);
+  void on_ready_timeout(SupervisedChild& child);
+  void stop_readiness(SupervisedChild& child);
+  void tell_supervisor_if_ready();
+
+  // Signals, exits and restarts (supervisor_lifecycle.cpp)
   void install_signal_handlers();
   void wait_for_signal();
   void on_signal(int sig);
@@ -71,9 +95,13 @@ struct Supervisor::Impl {
   void on_reaped(pid_t pid, const core::ProcessExit& exit);
   void apply(SupervisedChild& child, InstanceEvent event);
   void report_exit(SupervisedChild& child);
+  void judge_exit(SupervisedChild& child, const core::ProcessExit& exit);
+  void schedule_restart(SupervisedChild& child, core::Duration delay);
+  void stop_when_nothing_is_left();
 
-  // Shutdown
+  // Shutdown (supervisor_shutdown.cpp)
   void begin_stop(int status);
+  void stop_next_waves();
   void on_grace_expired(SupervisedChild& child);
   void kill_everything();
   void arm_final_drain();
@@ -88,15 +116,24 @@ struct Supervisor::Impl {
   os::Reaper m_reaper;
   std::vector<std::unique_ptr<SupervisedChild>> m_children;
   std::unordered_map<pid_t, SupervisedChild*> m_by_pid;
+  std::unordered_map<pid_t, SupervisedChild*> m_probes; // readiness commands, by pid
+  core::StartGate m_gate;
+  std::deque<SupervisedChild*> m_spawn_queue;
+  std::vector<std::vector<SupervisedChild*>> m_stop_waves; // dependents first
+  std::size_t m_wave = 0;
+  bool m_wave_signalled = false;
+  os::NotifyDirectory m_notify_dir;
+  bool m_told_ready = false;
   std::map<pid_t, std::string> m_leftovers; // adopted processes tfrun signalled, with their names
   std::vector<SupervisedChild*> m_paused;
   std::array<char, k_read_buffer_bytes> m_buffer{};
   asio::steady_timer m_quiet_timer;
   asio::steady_timer m_drain_timer;
-  asio::steady_timer m_leftover_timer; // SIGKILL for adopted leftovers once the longest grace has passed
-  std::size_t m_next_spawn = 0;
+  asio::steady_timer m_leftover_timer; // SIGKILL for adopted leftovers once every grace has passed
+  int m_dev_null = -1;                 // where readiness commands write
   bool m_stopping = false;
-  bool m_killing = false;
+  bool m_killing = false;           // SIGKILL for everything (a second Ctrl-C)
+  bool m_leftover_deadline = false; // adopted leftovers get SIGKILL from now on
   bool m_done = false;
   std::optional<int> m_exit_status;
 };

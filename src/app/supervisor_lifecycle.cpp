@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// The supervisor's signals, exits and shutdown (DESIGN.md §7).
+// The supervisor's signals, exits and restarts (DESIGN.md §7; the lifecycle keys of tfrun.toml).
 #include "supervisor_impl.hpp"
 
 #include <csignal>
@@ -63,6 +63,12 @@ void Supervisor::Impl::send_to_child(SupervisedChild& child, int sig) {
 }
 
 void Supervisor::Impl::on_reaped(pid_t pid, const core::ProcessExit& exit) {
+  if (const auto probe = m_probes.find(pid); probe != m_probes.end()) {
+    SupervisedChild& child = *probe->second;
+    m_probes.erase(probe);
+    on_probe_exit(child, exit);
+    return;
+  }
   const auto found = m_by_pid.find(pid);
   if (found == m_by_pid.end()) {
     // An adopted orphan (tfrun is PID 1 or a subreaper): reaped so it leaves no zombie, and its exit
@@ -79,7 +85,8 @@ void Supervisor::Impl::on_reaped(pid_t pid, const core::ProcessExit& exit) {
     apply(child, InstanceEvent::reaped);
   }
   if (m_stopping) {
-    signal_leftovers(m_killing ? SIGKILL : SIGTERM); // its death may have orphaned a daemonised grandchild
+    signal_leftovers(m_killing || m_leftover_deadline ? SIGKILL
+                                                      : SIGTERM); // its death may have orphaned a daemonised grandchild
   }
 }
 
@@ -116,106 +123,76 @@ void Supervisor::Impl::apply(SupervisedChild& child, InstanceEvent event) {
 void Supervisor::Impl::report_exit(SupervisedChild& child) {
   child.kill_timer.cancel();
   const auto exit = child.exit.value_or(core::ProcessExit{});
-  if (child.state.needed_kill && exit.signaled && exit.signal == SIGKILL) {
-    m_out.system_line(child.plan.name + " killed by SIGKILL after " + core::describe_duration(child.plan.timeout) +
-                      " grace");
-  } else if (child.pid > 0) {
-    m_out.system_line(child.plan.name + " " + core::describe_exit(exit));
-  }
-  if (!m_stopping) {
-    begin_stop(core::exit_status_of(exit)); // foreman's rule: any exit stops the formation
-  }
-  maybe_finish();
-}
-
-void Supervisor::Impl::begin_stop(int status) {
-  if (m_stopping) {
+  if (m_stopping || child.spawn_failed) {
+    if (child.state.needed_kill && exit.signaled && exit.signal == SIGKILL) {
+      m_out.system_line(child.plan.name + " killed by SIGKILL after " + core::describe_duration(child.plan.timeout) +
+                        " grace");
+    } else if (!child.spawn_failed) {
+      m_out.system_line(child.plan.name + " " + core::describe_exit(exit));
+    }
+    begin_stop(core::exit_status_of(exit)); // does nothing when already stopping
+    maybe_finish();
     return;
   }
-  m_stopping = true;
-  m_exit_status = status;
-  for (auto& child : m_children) {
-    apply(*child, InstanceEvent::stop_requested);
-  }
-  signal_leftovers(SIGTERM);
-  core::Duration longest_grace{0};
-  for (const auto& child : m_children) {
-    longest_grace = std::max(longest_grace, child->plan.timeout);
-  }
-  m_leftover_timer.expires_after(longest_grace);
-  m_leftover_timer.async_wait([this](const boost::system::error_code& ec) {
-    if (!ec && !m_killing) {
-      m_killing = true;
-      signal_leftovers(SIGKILL);
-      arm_final_drain();
-    }
-  });
+  judge_exit(child, exit);
   maybe_finish();
 }
 
-void Supervisor::Impl::on_grace_expired(SupervisedChild& child) {
-  apply(child, InstanceEvent::grace_expired);
-  if (!m_killing) {
-    m_killing = true;
-    signal_leftovers(SIGKILL);
-    arm_final_drain();
+// An exit tfrun did not ask for: the type's lifecycle policy decides what follows.
+void Supervisor::Impl::judge_exit(SupervisedChild& child, const core::ProcessExit& exit) {
+  const auto uptime = std::chrono::duration_cast<core::Duration>(Clock::now() - child.started_at);
+  const auto verdict = core::judge_exit(child.plan.policy, child.restarts, exit, uptime);
+  const auto& name = child.plan.name;
+  const auto status = core::exit_status_of(exit);
+  switch (verdict.outcome) {
+  case core::ExitOutcome::restart:
+    m_out.system_line(name + " " + core::describe_exit(exit) + "; restart " + std::to_string(verdict.attempt) + " in " +
+                      core::describe_duration(verdict.delay));
+    schedule_restart(child, verdict.delay);
+    return;
+  case core::ExitOutcome::finished:
+    m_out.system_line(name + " " + core::describe_exit(exit) +
+                      (child.plan.policy.oneshot ? "; done" : "; allowed to exit (can_exit)"));
+    if (child.plan.policy.oneshot) {
+      m_gate.instance_completed(child.plan.type);
+      release_types();
+    }
+    stop_when_nothing_is_left();
+    return;
+  case core::ExitOutcome::give_up:
+    m_out.system_line(name + " gave up after " + std::to_string(verdict.attempt) + " restart" +
+                      (verdict.attempt == 1 ? "" : "s") + " (last: " + core::describe_exit(exit) + "), stopping");
+    break;
+  case core::ExitOutcome::abort_start:
+    m_out.system_line(name + " " + core::describe_exit(exit) + "; oneshot failed, start aborted");
+    break;
+  case core::ExitOutcome::stop_formation:
+    m_out.system_line(name + " " + core::describe_exit(exit)); // foreman's rule: any exit stops the formation
+    break;
   }
+  begin_stop(status);
 }
 
-void Supervisor::Impl::kill_everything() {
-  m_killing = true;
-  for (auto& child : m_children) {
-    child->kill_timer.cancel();
-    apply(*child, InstanceEvent::kill_now);
-  }
-  signal_leftovers(SIGKILL);
-  arm_final_drain();
-}
-
-void Supervisor::Impl::arm_final_drain() {
-  m_drain_timer.expires_after(k_drain_after_kill);
-  m_drain_timer.async_wait([this](const boost::system::error_code& ec) {
-    if (ec) {
+void Supervisor::Impl::schedule_restart(SupervisedChild& child, core::Duration delay) {
+  (void)child.state.on(InstanceEvent::restart_scheduled);
+  child.restart_timer.expires_after(delay);
+  child.restart_timer.async_wait([this, &child](const boost::system::error_code& ec) {
+    if (ec || m_stopping) {
       return;
     }
-    for (auto& child : m_children) {
-      close_pipe(*child); // whatever still holds it is outside tfrun's reach
-    }
-    maybe_finish();
+    (void)child.state.on(InstanceEvent::restart_due);
+    spawn_child(child);
   });
 }
 
-void Supervisor::Impl::signal_leftovers(int sig) {
-  for (const pid_t pid : os::list_children()) {
-    if (m_by_pid.count(pid) != 0) {
-      continue;
-    }
-    const bool known = m_leftovers.count(pid) != 0;
-    if (known && sig != SIGKILL) {
-      continue; // already asked once
-    }
-    if (!known) {
-      m_leftovers.emplace(pid, os::process_name(pid));
-    }
-    os::signal_adopted(pid, sig);
-  }
-}
-
-void Supervisor::Impl::maybe_finish() {
-  if (!m_stopping || m_done) {
-    return;
-  }
-  const bool all_finished =
+// Every instance ended and each was allowed to: nothing is left to supervise.
+void Supervisor::Impl::stop_when_nothing_is_left() {
+  const bool all_done =
       std::all_of(m_children.begin(), m_children.end(), [](const auto& child) { return child->state.finished(); });
-  if (!all_finished) {
-    return;
+  if (all_done && !m_stopping) {
+    m_out.system_line("every process has finished");
+    begin_stop(core::exit_code::success);
   }
-  m_reaper.reap_all();
-  if (m_reaper.has_children()) {
-    return; // adopted leftovers still running: their SIGCHLD brings us back here
-  }
-  m_done = true;
-  m_io.stop();
 }
 
 } // namespace tfrun::app

@@ -26,8 +26,8 @@ std::vector<InstanceAction> InstanceState::on(InstanceEvent event) {
       phase = Phase::stopping;
       return {Action::send_stop_signal};
     }
-    if (phase == Phase::pending) {
-      phase = Phase::finished; // never started: nothing to stop
+    if (phase == Phase::pending || phase == Phase::backoff) {
+      phase = Phase::finished; // not running: nothing to stop, and no restart any more
     }
     // Reaped but not drained: the rest of its group (a background grandchild) still holds the pipe.
     return phase == Phase::exited ? std::vector<Action>{Action::send_stop_signal} : std::vector<Action>{};
@@ -38,7 +38,7 @@ std::vector<InstanceAction> InstanceState::on(InstanceEvent event) {
       needed_kill = true;
       return {Action::send_kill};
     }
-    if (phase == Phase::pending) {
+    if (phase == Phase::pending || phase == Phase::backoff) {
       phase = Phase::finished;
     }
     return phase == Phase::exited ? std::vector<Action>{Action::send_kill} : std::vector<Action>{};
@@ -53,6 +53,16 @@ std::vector<InstanceAction> InstanceState::on(InstanceEvent event) {
       return {Action::report_exit};
     }
     return {};
+  case Event::restart_scheduled:
+    if (phase == Phase::finished) {
+      phase = Phase::backoff;
+    }
+    return {};
+  case Event::restart_due:
+    if (phase == Phase::backoff) {
+      *this = InstanceState{}; // a new life: pending, nothing reaped or drained
+    }
+    return {};
   }
   return {};
 }
@@ -65,6 +75,7 @@ std::string_view to_string(InstancePhase phase) {
   case Phase::killed: return "killed";
   case Phase::exited: return "exited";
   case Phase::finished: return "finished";
+  case Phase::backoff: return "backoff";
   }
   return "unknown";
 }

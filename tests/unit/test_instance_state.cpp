@@ -24,6 +24,8 @@ std::string name_of(Event event) {
   case Event::kill_now: return "kill_now";
   case Event::reaped: return "reaped";
   case Event::pipe_closed: return "pipe_closed";
+  case Event::restart_scheduled: return "restart_scheduled";
+  case Event::restart_due: return "restart_due";
   }
   return "?";
 }
@@ -64,6 +66,7 @@ std::vector<Event> path_to(Phase phase) {
   case Phase::killed: return {Event::spawned, Event::stop_requested, Event::grace_expired};
   case Phase::exited: return {Event::spawned, Event::reaped};
   case Phase::finished: return {Event::spawned, Event::pipe_closed, Event::reaped};
+  case Phase::backoff: return {Event::spawned, Event::pipe_closed, Event::reaped, Event::restart_scheduled};
   }
   return {};
 }
@@ -78,8 +81,8 @@ struct Transition {
 } // namespace
 
 TEST_CASE("instance state: the paths used below reach their phases", "[instance_state]") {
-  for (const auto phase :
-       {Phase::pending, Phase::running, Phase::stopping, Phase::killed, Phase::exited, Phase::finished}) {
+  for (const auto phase : {Phase::pending, Phase::running, Phase::stopping, Phase::killed, Phase::exited,
+                           Phase::finished, Phase::backoff}) {
     CHECK(after(path_to(phase)).phase == phase);
   }
 }
@@ -126,11 +129,22 @@ TEST_CASE("instance state: the transition table", "[instance_state]") {
       {Phase::exited, Event::grace_expired, Phase::exited, {Action::send_kill}},
       {Phase::exited, Event::kill_now, Phase::exited, {Action::send_kill}},
       {Phase::exited, Event::pipe_closed, Phase::finished, {Action::report_exit}},
-      // finished: nothing more happens.
+      // finished: nothing more happens, unless the restart policy schedules a new life.
       {Phase::finished, Event::spawned, Phase::finished, {}},
       {Phase::finished, Event::stop_requested, Phase::finished, {}},
       {Phase::finished, Event::grace_expired, Phase::finished, {}},
       {Phase::finished, Event::kill_now, Phase::finished, {}},
+      {Phase::finished, Event::restart_scheduled, Phase::backoff, {}},
+      {Phase::finished, Event::restart_due, Phase::finished, {}},
+      // backoff: waiting out the delay; a stop cancels the restart, the delay's end makes it pending again.
+      {Phase::backoff, Event::restart_due, Phase::pending, {}},
+      {Phase::backoff, Event::stop_requested, Phase::finished, {}},
+      {Phase::backoff, Event::kill_now, Phase::finished, {}},
+      {Phase::backoff, Event::grace_expired, Phase::finished, {}},
+      {Phase::backoff, Event::spawned, Phase::backoff, {}},
+      // only a finished instance can be scheduled for a restart
+      {Phase::running, Event::restart_scheduled, Phase::running, {}},
+      {Phase::running, Event::restart_due, Phase::running, {}},
   };
   for (const auto& [from, event, to, actions] : table) {
     INFO(to_string(from) << " + " << name_of(event));
@@ -258,4 +272,25 @@ TEST_CASE("instance state: phase names", "[instance_state]") {
   CHECK(to_string(Phase::killed) == "killed");
   CHECK(to_string(Phase::exited) == "exited");
   CHECK(to_string(Phase::finished) == "finished");
+}
+
+TEST_CASE("instance state: a restart starts a new life with nothing carried over", "[instance_state]") {
+  InstanceState state;
+  (void)state.on(Event::spawned);
+  (void)state.on(Event::stop_requested);
+  (void)state.on(Event::grace_expired);
+  (void)state.on(Event::reaped);
+  (void)state.on(Event::pipe_closed);
+  REQUIRE(state.finished());
+  REQUIRE(state.needed_kill);
+  (void)state.on(Event::restart_scheduled);
+  CHECK_FALSE(state.alive());
+  CHECK_FALSE(state.finished()); // waiting to restart is not the end
+  (void)state.on(Event::restart_due);
+  CHECK(state.pending());
+  CHECK_FALSE(state.reaped);
+  CHECK_FALSE(state.drained);
+  CHECK_FALSE(state.needed_kill);
+  CHECK(state.on(Event::spawned).empty());
+  CHECK(state.alive());
 }

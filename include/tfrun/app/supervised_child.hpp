@@ -1,26 +1,44 @@
 // SPDX-License-Identifier: MIT
-// One running instance as the supervisor holds it: its plan, state, pipe, splitter and timers.
+// One instance as the supervisor holds it: its plan, state, pipe, splitter, timers and readiness.
 #pragma once
 
 #include <tfrun/app/log_output.hpp>
 #include <tfrun/app/supervisor.hpp>
 #include <tfrun/core/instance_state.hpp>
+#include <tfrun/core/lifecycle_policy.hpp>
 #include <tfrun/core/line_splitter.hpp>
 #include <tfrun/core/process_exit.hpp>
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/local/datagram_protocol.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include <array>
 #include <chrono>
+#include <memory>
 #include <optional>
+#include <regex>
+#include <string>
 #include <sys/types.h>
 
 namespace tfrun::app {
 
+// Where an instance stands on its way to ready (only the first life counts: dependents start once).
+struct Readiness {
+  bool ready = false;
+  bool checking = false;                 // the check started with the first spawn
+  std::optional<std::regex> log_pattern; // ready = { log = "..." }
+  pid_t probe_pid = -1;                  // ready = { command = "..." }, while it runs
+  std::string notify_path;               // ready = "notify": this instance's NOTIFY_SOCKET
+  std::unique_ptr<boost::asio::local::datagram_protocol::socket> notify_socket;
+  std::array<char, 4096> notify_buffer{};
+};
+
 struct SupervisedChild {
   SupervisedChild(boost::asio::io_context& io, PlannedInstance instance)
-      : plan(std::move(instance)), pipe(io), kill_timer(io), drain_timer(io) {}
+      : plan(std::move(instance)), pipe(io), kill_timer(io), drain_timer(io), restart_timer(io), ready_timer(io),
+        probe_timer(io) {}
 
   PlannedInstance plan;
   core::InstanceState state;
@@ -29,9 +47,16 @@ struct SupervisedChild {
   core::LineSplitter splitter;
   LineSource source;
   std::chrono::steady_clock::time_point last_data{};
+  std::chrono::steady_clock::time_point started_at{};
   std::optional<core::ProcessExit> exit;
+  bool spawn_failed = false;
+  core::RestartHistory restarts;
+  Readiness readiness;
   boost::asio::steady_timer kill_timer;
   boost::asio::steady_timer drain_timer;
+  boost::asio::steady_timer restart_timer;
+  boost::asio::steady_timer ready_timer; // the readiness deadline
+  boost::asio::steady_timer probe_timer; // the next port or command probe
   bool reading = false;
   bool paused = false;
 };

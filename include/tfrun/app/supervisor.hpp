@@ -6,9 +6,12 @@
 #include <tfrun/app/log_output.hpp>
 #include <tfrun/app/options.hpp>
 #include <tfrun/core/duration.hpp>
+#include <tfrun/core/lifecycle_policy.hpp>
 #include <tfrun/core/settings.hpp>
+#include <tfrun/core/start_gate.hpp>
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,6 +29,8 @@ struct PlannedInstance {
   int stop_signal = 15;
   core::Duration timeout{5000};
   core::SignalTarget signal_target = core::SignalTarget::group;
+  core::LifecyclePolicy policy;
+  core::ReadyCheck ready; // ignored for a oneshot, which is ready when it has exited 0
 };
 
 struct SupervisorPlan {
@@ -33,6 +38,8 @@ struct SupervisorPlan {
   core::Duration quiet_period{1000};
   LogFormat log_format = LogFormat::text;
   core::TextStyle style;
+  std::vector<core::GatedType> types;       // every Procfile type, with its dependencies, in Procfile order
+  std::optional<std::string> notify_socket; // tfrun's own NOTIFY_SOCKET: told READY=1 and STOPPING=1
 };
 
 class Supervisor {

@@ -6,11 +6,12 @@
 namespace tfrun::core::exit_code {
 
 constexpr int success = 0;
-constexpr int usage = 64;    // bad command line: unknown flag, bad flag value, unknown process type
-constexpr int data = 65;     // an input file is malformed: Procfile, env file, tfrun.toml
-constexpr int no_input = 66; // an input file is missing or unreadable
-constexpr int internal = 70; // a bug in tfrun
-constexpr int system = 71;   // the OS refused: fork, pipe, signal setup
+constexpr int usage = 64;       // bad command line: unknown flag, bad flag value, unknown process type
+constexpr int data = 65;        // an input file is malformed: Procfile, env file, tfrun.toml
+constexpr int no_input = 66;    // an input file is missing or unreadable
+constexpr int unavailable = 69; // a process did not become ready before its readiness timeout
+constexpr int internal = 70;    // a bug in tfrun
+constexpr int system = 71;      // the OS refused: fork, pipe, signal setup
 constexpr int cannot_execute = 126;
 constexpr int not_found = 127;
 constexpr int signal_base = 128; // 128 + n: killed by, or stopped on, signal n

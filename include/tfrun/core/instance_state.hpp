@@ -15,7 +15,8 @@ enum class InstancePhase {
   stopping, // stop signal sent, grace period running
   killed,   // SIGKILL sent after the grace period
   exited,   // reaped; pipe may still hold output
-  finished, // reaped and drained: nothing more will happen
+  finished, // reaped and drained: nothing more happens unless a restart is scheduled
+  backoff,  // finished, waiting out the restart delay before it becomes pending again
 };
 
 enum class InstanceEvent {
@@ -26,6 +27,8 @@ enum class InstanceEvent {
   kill_now, // second Ctrl-C
   reaped,
   pipe_closed,
+  restart_scheduled, // the restart policy wants it again, after a delay
+  restart_due,       // the delay is over: spawn it again
 };
 
 enum class InstanceAction {
@@ -47,6 +50,7 @@ struct InstanceState {
     return phase == InstancePhase::running || phase == InstancePhase::stopping || phase == InstancePhase::killed;
   }
   [[nodiscard]] bool finished() const { return phase == InstancePhase::finished; }
+  [[nodiscard]] bool pending() const { return phase == InstancePhase::pending; }
 };
 
 [[nodiscard]] std::string_view to_string(InstancePhase phase);
