@@ -2,6 +2,7 @@
 #include <tfrun/app/model_json.hpp>
 
 #include <tfrun/core/json.hpp>
+#include <tfrun/core/lifecycle_policy.hpp>
 #include <tfrun/core/settings_check.hpp>
 #include <tfrun/core/signals.hpp>
 
@@ -44,8 +45,8 @@ void append_ready(std::string& out, const core::ReadyCheck& ready) {
     out += ",\"command\":";
     append_json_string(out, ready.command);
   }
-  if (ready.timeout) {
-    out += fmt::format(",\"timeout_ms\":{}", ready.timeout->count());
+  if (ready.kind != Kind::none) {
+    out += fmt::format(",\"timeout_ms\":{}", ready.timeout.value_or(core::k_default_ready_timeout).count());
   }
   out += '}';
 }
@@ -65,6 +66,12 @@ void append_policy(std::string& out, const Model& model, const core::ProcfileEnt
   append_json_string(out, core::to_string(p.signal_target.value_or(core::SignalTarget::group)));
   out += ",\"restart\":";
   append_json_string(out, core::to_string(p.restart.value_or(core::RestartPolicy::never)));
+  const auto lifecycle = core::lifecycle_policy(&p);
+  out += fmt::format(",\"restart_delay_ms\":{},\"max_restart_delay_ms\":{},\"healthy_after_ms\":{}",
+                     lifecycle.restart_delay.count(), lifecycle.max_restart_delay.count(),
+                     lifecycle.healthy_after.count());
+  out += lifecycle.max_restarts ? fmt::format(",\"max_restarts\":{}", *lifecycle.max_restarts)
+                                : std::string(",\"max_restarts\":null");
   out += fmt::format(",\"can_exit\":{},\"oneshot\":{}", p.can_exit.value_or(false), p.oneshot.value_or(false));
   out += ",\"depends_on\":";
   append_array(out, p.depends_on, [&](const auto& dependency) { append_json_string(out, dependency.name); });

@@ -83,6 +83,18 @@ void Supervisor::Impl::release_types() {
   if (idle && !m_spawn_queue.empty()) {
     asio::post(m_io, [this] { spawn_next(); });
   }
+  if (!m_said_who_waits) {
+    m_said_who_waits = true;
+    for (const auto& type : m_plan.types) {
+      if (const auto waiting = m_gate.waiting_for(type.name); type.instances > 0 && !waiting.empty()) {
+        std::string names;
+        for (const auto& name : waiting) {
+          names += (names.empty() ? "" : ", ") + name;
+        }
+        m_out.system_line(type.name + " waits for " + names);
+      }
+    }
+  }
   tell_supervisor_if_ready();
 }
 

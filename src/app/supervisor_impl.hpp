@@ -42,10 +42,9 @@ constexpr int k_reads_per_wakeup = 4; // fairness: one chatty child cannot starv
 constexpr std::chrono::milliseconds k_drain_after_kill{1000};
 // After a reap, how long tfrun waits for the rest of the group to close the pipe before it reports the exit.
 constexpr std::chrono::milliseconds k_drain_after_exit{1000};
-// Readiness: how often a port is tried and a failed command run again, and the default deadline.
+// Readiness: how often a port is tried and a failed command run again.
 constexpr std::chrono::milliseconds k_port_probe_interval{100};
 constexpr std::chrono::milliseconds k_command_probe_interval{250};
-constexpr core::Duration k_default_ready_timeout{60000};
 
 } // namespace supervisor_limits
 using namespace supervisor_limits;
@@ -124,6 +123,7 @@ struct Supervisor::Impl {
   bool m_wave_signalled = false;
   os::NotifyDirectory m_notify_dir;
   bool m_told_ready = false;
+  bool m_said_who_waits = false;
   std::map<pid_t, std::string> m_leftovers; // adopted processes tfrun signalled, with their names
   std::vector<SupervisedChild*> m_paused;
   std::array<char, k_read_buffer_bytes> m_buffer{};

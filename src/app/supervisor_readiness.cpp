@@ -83,7 +83,7 @@ void Supervisor::Impl::start_readiness(SupervisedChild& child) {
   if (readiness.ready) {
     return;
   }
-  child.ready_timer.expires_after(child.plan.ready.timeout.value_or(k_default_ready_timeout));
+  child.ready_timer.expires_after(child.plan.ready.timeout.value_or(core::k_default_ready_timeout));
   child.ready_timer.async_wait([this, &child](const boost::system::error_code& ec) {
     if (!ec) {
       on_ready_timeout(child);
@@ -173,7 +173,7 @@ void Supervisor::Impl::on_ready_timeout(SupervisedChild& child) {
   if (child.readiness.ready || m_stopping) {
     return;
   }
-  const auto timeout = child.plan.ready.timeout.value_or(k_default_ready_timeout);
+  const auto timeout = child.plan.ready.timeout.value_or(core::k_default_ready_timeout);
   m_out.system_line(child.plan.name + " not ready after " + core::describe_duration(timeout) +
                     " (ready: " + describe_ready(child.plan) + "), stopping");
   begin_stop(core::exit_code::unavailable);

@@ -3,13 +3,17 @@
 // supervisor (print a lot, print oddly, ignore or report signals, leave processes behind, exit oddly).
 #include <cerrno>
 #include <csignal>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <dirent.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <random>
 #include <string>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <vector>
@@ -195,6 +199,50 @@ void double_fork_daemon() {
   ::waitpid(first, nullptr, 0);
 }
 
+// `listen MS`: a slow server: MS milliseconds of start-up work, then it accepts on 127.0.0.1:$PORT.
+[[noreturn]] void listen_on_port(long delay_ms) {
+  ::usleep(static_cast<useconds_t>(delay_ms * 1000)); // the start-up work is the behaviour under test
+  const char* port_text = std::getenv("PORT");
+  const int port = port_text != nullptr ? std::atoi(port_text) : 0;
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  const int yes = 1;
+  ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<std::uint16_t>(port));
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::bind(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0 || ::listen(fd, 64) != 0) {
+    say("cannot listen on " + std::to_string(port) + ": " + std::strerror(errno) + "\n");
+    std::_Exit(4);
+  }
+  say("listening " + std::to_string(port) + "\n");
+  while (true) {
+    const int client = ::accept(fd, nullptr, nullptr);
+    if (client >= 0) {
+      ::close(client);
+    }
+  }
+}
+
+// `notify MS`: MS milliseconds of start-up work, then READY=1 on $NOTIFY_SOCKET, as sd_notify(3) sends it.
+[[noreturn]] void notify_ready(long delay_ms) {
+  ::usleep(static_cast<useconds_t>(delay_ms * 1000));
+  const char* path = std::getenv("NOTIFY_SOCKET");
+  say(std::string("notify socket ") + (path != nullptr ? path : "(none)") + "\n");
+  if (path != nullptr) {
+    sockaddr_un address{};
+    address.sun_family = AF_UNIX;
+    std::strncpy(address.sun_path, path, sizeof address.sun_path - 1);
+    const int fd = ::socket(AF_UNIX, SOCK_DGRAM, 0);
+    const std::string status = "STATUS=warming up";
+    const std::string ready = "STATUS=serving\nREADY=1";
+    ::sendto(fd, status.data(), status.size(), 0, reinterpret_cast<const sockaddr*>(&address), sizeof address);
+    ::sendto(fd, ready.data(), ready.size(), 0, reinterpret_cast<const sockaddr*>(&address), sizeof address);
+    ::close(fd);
+  }
+  idle();
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -267,6 +315,12 @@ int main(int argc, char** argv) {
     say("orphans made\n");
     say("zombies left " + std::to_string(wait_for_no_zombies()) + "\n");
     idle();
+  }
+  if (mode == "listen") {
+    listen_on_port(arg(argv, argc, 2, 0));
+  }
+  if (mode == "notify") {
+    notify_ready(arg(argv, argc, 2, 0));
   }
   if (mode == "fds") { // lists its open descriptors
     std::string open;

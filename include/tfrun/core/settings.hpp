@@ -15,7 +15,10 @@ namespace tfrun::core {
 enum class RestartPolicy { never, on_failure, always };
 enum class SignalTarget { group, main };
 
-// How a type tells tfrun it is ready to serve (issue: lifecycle).
+// How long an instance may take to become ready when tfrun.toml does not say.
+constexpr Duration k_default_ready_timeout{60000};
+
+// How a type tells tfrun it is ready to serve; its dependents start only then.
 struct ReadyCheck {
   enum class Kind { none, own_port, tcp_port, log_regex, command, notify };
   Kind kind = Kind::none;
