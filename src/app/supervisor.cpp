@@ -86,6 +86,14 @@ void Supervisor::Impl::release_types() {
   if (!m_said_who_waits) {
     m_said_who_waits = true;
     for (const auto& type : m_plan.types) {
+      for (const auto& dependency : type.depends_on) {
+        const auto found = std::find_if(m_plan.types.begin(), m_plan.types.end(),
+                                        [&](const core::GatedType& other) { return other.name == dependency; });
+        if (type.instances > 0 && found != m_plan.types.end() && found->instances == 0) {
+          m_out.system_line("warning: " + type.name + " depends on " + dependency +
+                            ", which this formation does not start");
+        }
+      }
       if (const auto waiting = m_gate.waiting_for(type.name); type.instances > 0 && !waiting.empty()) {
         std::string names;
         for (const auto& name : waiting) {

@@ -91,6 +91,14 @@ void check_settings_against_procfile(const FileSettings& settings, const Procfil
       }
     }
   }
+  for (const auto& process : settings.processes) {
+    if (process.oneshot.value_or(false) && process.ready.kind != ReadyCheck::Kind::none) {
+      diagnostics.warning(file, process.line, process.column,
+                          "'ready' has no effect on the oneshot '" + process.name +
+                              "': its dependents start when it exits 0",
+                          line_of(text, process.line));
+    }
+  }
   if (names_ok) {
     check_cycles(settings, file, text, diagnostics);
   }

@@ -256,3 +256,17 @@ TEST_CASE("tfrun tells its own NOTIFY_SOCKET READY=1 once everything is ready, a
     CHECK(tfrun.wait_for_exit() == 69);
   }
 }
+
+TEST_CASE("a dependency left out of the formation is not waited for, and tfrun says so") {
+  TempDir dir;
+  dir.write("Procfile", "db: " + child("print db") + "\nweb: " + child("print serving") + "\n");
+  dir.write("tfrun.toml", "[process.db]\nready = { log = \"never printed\" }\n\n"
+                          "[process.web]\ndepends_on = [\"db\"]\n");
+  Tfrun tfrun({"start", "web"}, json_output_in(dir));
+  REQUIRE(tfrun.wait_for_line("web\\.1.*serving"));
+  tfrun.send_signal(SIGTERM);
+  REQUIRE(tfrun.wait_for_exit() == 143);
+  const auto lines = timed_lines(tfrun.out());
+  CHECK(find_line(lines, "system", "warning: web depends on db, which this formation does not start"));
+  CHECK_FALSE(find_line(lines, "system", "db.1 started"));
+}

@@ -133,3 +133,15 @@ TEST_CASE("find_process_settings finds a type's table or nothing", "[settings_ch
   CHECK(web->can_exit == true);
   CHECK(find_process_settings(settings, "worker") == nullptr);
 }
+
+TEST_CASE("settings check: 'ready' on a oneshot is a warning, since completion is its readiness", "[settings_check]") {
+  const std::string text = "[process.web]\nready = \"port\"\n\n[process.release]\noneshot = true\nready = \"port\"\n";
+  const auto settings = settings_of(text);
+  Diagnostics diagnostics;
+  check_settings_against_procfile(settings, procfile_of({"web", "release"}), "tfrun.toml", text, diagnostics);
+  REQUIRE(diagnostics.items().size() == 1);
+  const auto& warning = diagnostics.items().front();
+  CHECK(warning.severity == Severity::warning);
+  CHECK(warning.line == 4);
+  CHECK(warning.message == "'ready' has no effect on the oneshot 'release': its dependents start when it exits 0");
+}
