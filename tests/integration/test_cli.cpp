@@ -33,6 +33,27 @@ TEST_CASE("check lists the formation with foreman's ports") {
   CHECK(result.out.find("worker   (not started)") != std::string::npos);
 }
 
+TEST_CASE("check shows each type's resolved lifecycle policy and the start order") {
+  TempDir dir;
+  dir.write("Procfile", "web: ./server\ndb: ./db\nrelease: ./migrate\n");
+  dir.write("tfrun.toml", "[process.web]\ndepends_on = [\"release\"]\nrestart = \"on-failure\"\nmax_restarts = 3\n"
+                          "stop_signal = \"QUIT\"\n\n[process.release]\noneshot = true\ndepends_on = [\"db\"]\n\n"
+                          "[process.db]\nready = { port = \"self\", timeout = \"30s\" }\n");
+  const auto result = tfrun_in(dir, {"check"});
+  REQUIRE(result.status == 0);
+  CHECK(result.out.find("start order: db -> release -> web\n") != std::string::npos);
+  CHECK(result.out.find("  web: starts after release; restart on-failure (1 s doubling to 60 s, reset after 60 s up, "
+                        "give up after 3 in a row); stop: SIGQUIT to the group, 5 s grace\n") != std::string::npos);
+  CHECK(result.out.find("  release: oneshot (runs to completion before its dependents start); starts after db\n") !=
+        std::string::npos);
+  CHECK(result.out.find("  db: ready when port 5100 accepts (within 30 s)\n") != std::string::npos);
+  const auto json = tfrun_in(dir, {"check", "--json"});
+  REQUIRE(json.status == 0);
+  CHECK(json.out.find("\"restart\":\"on-failure\",\"restart_delay_ms\":1000,\"max_restart_delay_ms\":60000,"
+                      "\"healthy_after_ms\":60000,\"max_restarts\":3") != std::string::npos);
+  CHECK(json.out.find("\"start_order\":[\"db\",\"release\",\"web\"]") != std::string::npos);
+}
+
 TEST_CASE("check --json prints the whole resolved model") {
   TempDir dir;
   dir.write("Procfile", k_procfile);
