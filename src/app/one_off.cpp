@@ -24,7 +24,9 @@ constexpr std::chrono::milliseconds k_idle_wakeup{1000};
 
 class OneOffRun {
 public:
-  explicit OneOffRun(const OneOffPlan& plan) : m_plan(plan) {}
+  explicit OneOffRun(const OneOffPlan& plan) : m_plan(plan) {
+    m_reaper.report_stops([this](pid_t pid, int) { on_stop(pid); });
+  }
 
   int run() {
     warn_if_zombies_would_stay();
@@ -84,6 +86,20 @@ private:
       os::signal_process(m_main_pid, sig);
     } else if (!os::signal_group(m_main_pid, sig)) {
       os::signal_process(m_main_pid, sig); // the command left its group (setsid): it still gets the signal
+    }
+  }
+
+  // Ctrl-Z stopped the command (it owns the terminal): tfrun takes the terminal back and stops too, so
+  // the shell sees its job stopped and shows its prompt; after `fg` the command gets both back.
+  void on_stop(pid_t pid) {
+    if (pid != m_main_pid || m_main_exit || !m_has_terminal) {
+      return;
+    }
+    os::set_foreground_group(::getpgrp());
+    os::stop_self();
+    os::set_foreground_group(m_main_pid);
+    if (!os::signal_group(m_main_pid, SIGCONT)) {
+      os::signal_process(m_main_pid, SIGCONT);
     }
   }
 

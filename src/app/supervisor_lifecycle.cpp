@@ -8,7 +8,7 @@
 namespace tfrun::app {
 
 void Supervisor::Impl::install_signal_handlers() {
-  for (const int sig : {SIGINT, SIGTERM, SIGHUP, SIGCHLD, SIGUSR1, SIGUSR2, SIGWINCH, SIGQUIT}) {
+  for (const int sig : {SIGINT, SIGTERM, SIGHUP, SIGCHLD, SIGUSR1, SIGUSR2, SIGWINCH, SIGQUIT, SIGTSTP, SIGCONT}) {
     m_signals.add(sig);
   }
   wait_for_signal();
@@ -44,8 +44,18 @@ void Supervisor::Impl::on_signal(int sig) {
       kill_everything();
     }
     return;
+  case SIGTSTP:
+    // Ctrl-Z: the children sit in their own groups, out of the terminal's reach, so tfrun suspends them
+    // and then itself; `fg` continues tfrun, and SIGCONT below continues them.
+    for (auto& child : m_children) {
+      if (child->state.alive()) {
+        send_to_child(*child, SIGTSTP);
+      }
+    }
+    os::stop_self();
+    return;
   default:
-    // USR1, USR2, WINCH, QUIT: meant for the app, so every process group gets them.
+    // USR1, USR2, WINCH, QUIT, CONT: meant for the app, so every process group gets them.
     for (auto& child : m_children) {
       if (child->state.alive()) {
         send_to_child(*child, sig);

@@ -120,6 +120,12 @@ std::string process_name(pid_t pid) {
   return name;
 }
 
+void stop_self() {
+  if (!is_pid1()) {
+    ::kill(::getpid(), SIGSTOP);
+  }
+}
+
 bool tcp_port_in_use(int port) {
   const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0) {

@@ -16,7 +16,12 @@ core::ProcessExit decode_wait_status(int status) {
 void Reaper::reap_all() {
   while (true) {
     int status = 0;
-    const pid_t pid = ::waitpid(-1, &status, WNOHANG);
+    const pid_t pid = ::waitpid(-1, &status, WNOHANG | (m_on_stop ? WUNTRACED : 0));
+    if (pid > 0 && WIFSTOPPED(status)) {
+      m_has_children = true;
+      m_on_stop(pid, WSTOPSIG(status));
+      continue;
+    }
     if (pid > 0) {
       m_has_children = true;
       m_on_exit(pid, decode_wait_status(status));

@@ -121,3 +121,38 @@ TEST_CASE("tty: the command gets the terminal, Ctrl-C reaches only it, the termi
   CHECK(wait_for("read=hello")); // the shell reads the terminal again: the foreground group was restored
   shell("tmux kill-session -t " + session);
 }
+
+TEST_CASE("tty: Ctrl-Z stops the command and tfrun, the shell gets its prompt back, fg resumes both") {
+  if (shell("command -v tmux").empty() || shell("command -v bash").empty()) {
+    WARN("tmux or bash is not installed: skipped");
+    return;
+  }
+  TempDir dir;
+  const std::string session = "tfrun-test-z-" + std::to_string(::getpid());
+  dir.write("command.sh", "echo started; read line; echo got=$line\n");
+  shell("tmux new-session -d -s " + session + " -x 160 -y 30 'env -i PATH=/usr/bin:/bin PS1=\"$ \" bash --norc -i'");
+  const auto capture = [&] { return shell("tmux capture-pane -p -t " + session); };
+  const auto wait_for = [&](const std::string& text) {
+    const auto deadline = std::chrono::steady_clock::now() + 10s;
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (capture().find(text) != std::string::npos) {
+        return true;
+      }
+      ::poll(nullptr, 0, 20);
+    }
+    return false;
+  };
+  const auto type = [&](const std::string& keys) { shell("tmux send-keys -t " + session + " '" + keys + "' Enter"); };
+  type(tfrun_binary() + " run -- sh " + dir.path() + "/command.sh");
+  CHECK(wait_for("started"));
+  shell("tmux send-keys -t " + session + " C-z");
+  CHECK(wait_for("Stopped"));
+  type("echo shell-$((40+2))");
+  CHECK(wait_for("shell-42")); // the shell reads the terminal while the job is stopped
+  type("fg");
+  type("hello");
+  CHECK(wait_for("got=hello")); // the command has the terminal again and was continued
+  type("echo status=$?");
+  CHECK(wait_for("status=0"));
+  shell("tmux kill-session -t " + session);
+}

@@ -5,7 +5,10 @@
 #include <catch2/catch.hpp>
 
 #include <csignal>
+#include <fstream>
+#include <iterator>
 #include <netinet/in.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -111,6 +114,45 @@ TEST_CASE("USR1, USR2 and WINCH are forwarded to every process group") {
   }
   tfrun.send_signal(SIGTERM);
   CHECK(tfrun.wait_for_exit() == 143);
+}
+
+// The state letter of /proc/PID/stat ('T' stopped, 'S' sleeping, ...), once it is `wanted`; the last one seen
+// at the deadline.
+char wait_for_state(pid_t pid, char wanted) {
+  char state = '?';
+  const auto deadline = std::chrono::steady_clock::now() + 5s;
+  while (std::chrono::steady_clock::now() < deadline) {
+    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+    std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+    const auto close = text.rfind(')');
+    state = close != std::string::npos && close + 2 < text.size() ? text[close + 2] : '?';
+    if (state == wanted) {
+      break;
+    }
+    ::poll(nullptr, 0, 5);
+  }
+  return state;
+}
+
+TEST_CASE("Ctrl-Z (SIGTSTP) suspends every process group and tfrun, SIGCONT resumes them") {
+  TempDir dir;
+  dir.write("Procfile", "reporter: exec " + test_child() + " report\nplain: exec " + test_child() + " print up\n");
+  Tfrun tfrun({"start"}, plain_text_in(dir));
+  REQUIRE(tfrun.wait_for_line("reporter\\.1 +\\| ready"));
+  const auto plain = tfrun.wait_for_line("plain\\.1 started \\(pid (\\d+)");
+  REQUIRE(plain);
+  REQUIRE(tfrun.wait_for_line("plain\\.1 +\\| up"));
+  const pid_t plain_pid = std::stoi((*plain)[1]);
+  tfrun.send_signal(SIGTSTP);
+  CHECK(wait_for_state(tfrun.pid(), 'T') == 'T');
+  CHECK(wait_for_state(plain_pid, 'T') == 'T'); // the default action of the forwarded SIGTSTP
+  tfrun.send_signal(SIGCONT);                   // what the shell's `fg` sends
+  CHECK(tfrun.wait_for_line("reporter\\.1 +\\| got 20$"));
+  CHECK(tfrun.wait_for_line("reporter\\.1 +\\| got 18$"));
+  CHECK(wait_for_state(plain_pid, 'S') == 'S');
+  tfrun.send_signal(SIGTERM);
+  CHECK(tfrun.wait_for_exit() == 143);
+  CHECK(no_leftovers(tfrun.marker(), 0s));
 }
 
 TEST_CASE("each instance gets its own PORT, PS and TFRUN_PROCESS and runs in the root") {

@@ -17,6 +17,9 @@ void raise_open_file_limit();
 // kill(-pgid, sig); false when the group no longer exists.
 bool signal_group(pid_t pgid, int sig);
 bool signal_process(pid_t pid, int sig);
+// Stops tfrun itself (SIGSTOP, which nothing can block) so the shell regains control after Ctrl-Z; returns
+// when tfrun is continued (`fg`). Does nothing as PID 1, which the kernel does not let stop itself.
+void stop_self();
 
 // Signals a process tfrun adopted (or any child outside tfrun's own group): its whole group too when it
 // leads one (a `setsid` escapee), and SIGCONT after any signal but SIGKILL, so a stopped process can act.

@@ -13,8 +13,12 @@ namespace tfrun::os {
 class Reaper {
 public:
   using OnExit = std::function<void(pid_t pid, const core::ProcessExit& exit)>;
+  using OnStop = std::function<void(pid_t pid, int sig)>;
 
   explicit Reaper(OnExit on_exit) : m_on_exit(std::move(on_exit)) {}
+
+  // Also report children stopped by a signal (job control: Ctrl-Z in a terminal).
+  void report_stops(OnStop on_stop) { m_on_stop = std::move(on_stop); }
 
   // Reaps every child that has ended. SIGCHLDs coalesce, so one call may collect several.
   void reap_all();
@@ -23,6 +27,7 @@ public:
 
 private:
   OnExit m_on_exit;
+  OnStop m_on_stop;
   bool m_has_children = true;
 };
 
