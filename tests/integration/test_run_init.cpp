@@ -32,6 +32,36 @@ std::string shell(const std::string& command) {
   return out;
 }
 
+// A terminal for the tty tests: a detached tmux session running `command`, killed at the end.
+class TmuxSession {
+public:
+  TmuxSession(const std::string& name, const std::string& command) : m_name(name) {
+    shell("tmux new-session -d -s " + m_name + " -x 160 -y 30 '" + command + "'");
+  }
+  ~TmuxSession() { shell("tmux kill-session -t " + m_name); }
+  TmuxSession(const TmuxSession&) = delete;
+  TmuxSession& operator=(const TmuxSession&) = delete;
+
+  void keys(const std::string& keys) const { shell("tmux send-keys -t " + m_name + " " + keys); }
+  void type_line(const std::string& text) const { keys("'" + text + "' Enter"); }
+  // Waits until `text` shows on the screen; false after 10 s.
+  [[nodiscard]] bool wait_for(const std::string& text) const {
+    const auto deadline = std::chrono::steady_clock::now() + 10s;
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (shell("tmux capture-pane -p -t " + m_name).find(text) != std::string::npos) {
+        return true;
+      }
+      ::poll(nullptr, 0, 20);
+    }
+    return false;
+  }
+
+private:
+  std::string m_name;
+};
+
+bool terminal_tools_missing() { return shell("command -v tmux").empty() || shell("command -v bash").empty(); }
+
 } // namespace
 
 TEST_CASE("init: 100 orphaned zombies are reaped as PID 1") {
@@ -92,67 +122,41 @@ TEST_CASE("init: a setsid escapee and a slow grandchild are handled before tfrun
 }
 
 TEST_CASE("tty: the command gets the terminal, Ctrl-C reaches only it, the terminal comes back") {
-  if (shell("command -v tmux").empty()) {
-    WARN("tmux is not installed: skipped");
-    return;
-  }
-  TempDir dir;
-  const std::string session = "tfrun-test-" + std::to_string(::getpid());
-  const std::string pane_script =
-      tfrun_binary() + " run -- " + test_child() + " report 2; echo status=$?; read line; echo read=$line; sleep 30";
-  dir.write("pane.sh", pane_script + "\n");
-  shell("tmux new-session -d -s " + session + " -x 120 -y 20 'sh " + dir.path() + "/pane.sh'");
-  const auto capture = [&] { return shell("tmux capture-pane -p -t " + session); };
-  const auto wait_for = [&](const std::string& text) {
-    const auto deadline = std::chrono::steady_clock::now() + 10s;
-    while (std::chrono::steady_clock::now() < deadline) {
-      if (capture().find(text) != std::string::npos) {
-        return true;
-      }
-      ::poll(nullptr, 0, 20);
-    }
-    return false;
-  };
-  CHECK(wait_for("ready"));
-  shell("tmux send-keys -t " + session + " C-c");
-  CHECK(wait_for("got 2"));
-  CHECK(wait_for("status=0")); // tfrun was not interrupted: it returned the command's status
-  shell("tmux send-keys -t " + session + " hello Enter");
-  CHECK(wait_for("read=hello")); // the shell reads the terminal again: the foreground group was restored
-  shell("tmux kill-session -t " + session);
-}
-
-TEST_CASE("tty: Ctrl-Z stops the command and tfrun, the shell gets its prompt back, fg resumes both") {
-  if (shell("command -v tmux").empty() || shell("command -v bash").empty()) {
+  if (terminal_tools_missing()) {
     WARN("tmux or bash is not installed: skipped");
     return;
   }
   TempDir dir;
-  const std::string session = "tfrun-test-z-" + std::to_string(::getpid());
+  const std::string pane_script =
+      tfrun_binary() + " run -- " + test_child() + " report 2; echo status=$?; read line; echo read=$line; sleep 30";
+  dir.write("pane.sh", pane_script + "\n");
+  const TmuxSession terminal("tfrun-test-" + std::to_string(::getpid()), "sh " + dir.path() + "/pane.sh");
+  CHECK(terminal.wait_for("ready"));
+  terminal.keys("C-c");
+  CHECK(terminal.wait_for("got 2"));
+  CHECK(terminal.wait_for("status=0")); // tfrun was not interrupted: it returned the command's status
+  terminal.type_line("hello");
+  CHECK(terminal.wait_for("read=hello")); // the shell reads the terminal again: the foreground group was restored
+}
+
+TEST_CASE("tty: Ctrl-Z stops the command and tfrun, the shell gets its prompt back, fg resumes both") {
+  if (terminal_tools_missing()) {
+    WARN("tmux or bash is not installed: skipped");
+    return;
+  }
+  TempDir dir;
   dir.write("command.sh", "echo started; read line; echo got=$line\n");
-  shell("tmux new-session -d -s " + session + " -x 160 -y 30 'env -i PATH=/usr/bin:/bin PS1=\"$ \" bash --norc -i'");
-  const auto capture = [&] { return shell("tmux capture-pane -p -t " + session); };
-  const auto wait_for = [&](const std::string& text) {
-    const auto deadline = std::chrono::steady_clock::now() + 10s;
-    while (std::chrono::steady_clock::now() < deadline) {
-      if (capture().find(text) != std::string::npos) {
-        return true;
-      }
-      ::poll(nullptr, 0, 20);
-    }
-    return false;
-  };
-  const auto type = [&](const std::string& keys) { shell("tmux send-keys -t " + session + " '" + keys + "' Enter"); };
-  type(tfrun_binary() + " run -- sh " + dir.path() + "/command.sh");
-  CHECK(wait_for("started"));
-  shell("tmux send-keys -t " + session + " C-z");
-  CHECK(wait_for("Stopped"));
-  type("echo shell-$((40+2))");
-  CHECK(wait_for("shell-42")); // the shell reads the terminal while the job is stopped
-  type("fg");
-  type("hello");
-  CHECK(wait_for("got=hello")); // the command has the terminal again and was continued
-  type("echo status=$?");
-  CHECK(wait_for("status=0"));
-  shell("tmux kill-session -t " + session);
+  const TmuxSession terminal("tfrun-test-z-" + std::to_string(::getpid()),
+                             "env -i PATH=/usr/bin:/bin PS1=\"$ \" bash --norc -i");
+  terminal.type_line(tfrun_binary() + " run -- sh " + dir.path() + "/command.sh");
+  CHECK(terminal.wait_for("started"));
+  terminal.keys("C-z");
+  CHECK(terminal.wait_for("Stopped"));
+  terminal.type_line("echo shell-$((40+2))");
+  CHECK(terminal.wait_for("shell-42")); // the shell reads the terminal while the job is stopped
+  terminal.type_line("fg");
+  terminal.type_line("hello");
+  CHECK(terminal.wait_for("got=hello")); // the command has the terminal again and was continued
+  terminal.type_line("echo status=$?");
+  CHECK(terminal.wait_for("status=0"));
 }

@@ -71,7 +71,7 @@ inline ExportInput example_app() {
 }
 
 inline std::filesystem::path fixtures_dir() {
-  return std::filesystem::path(__FILE__).parent_path().parent_path() / "fixtures" / "export";
+  return std::filesystem::path(TFRUN_TEST_FIXTURES_DIR) / "export";
 }
 
 inline std::string read_file(const std::filesystem::path& path) {
