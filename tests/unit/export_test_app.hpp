@@ -70,9 +70,7 @@ inline ExportInput example_app() {
   return input;
 }
 
-inline std::filesystem::path fixtures_dir() {
-  return std::filesystem::path(TFRUN_TEST_FIXTURES_DIR) / "export";
-}
+inline std::filesystem::path fixtures_dir() { return std::filesystem::path(TFRUN_TEST_FIXTURES_DIR) / "export"; }
 
 inline std::string read_file(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
