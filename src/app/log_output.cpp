@@ -9,7 +9,11 @@ LogOutput::LogOutput(OutputSink& sink, LogFormat format, core::TextStyle style)
 }
 
 LineSource LogOutput::make_source(const std::string& name, const std::string& type, std::string_view color) const {
-  return {name, type, core::make_line_prefix(m_style, name, color)};
+  LineSource source{name, type, core::make_line_prefix(m_style, name, color), {}, {}, 0};
+  if (m_format == LogFormat::json) {
+    source.json_fields = core::json_line_fields(name, type);
+  }
+  return source;
 }
 
 void LogOutput::begin() {
@@ -23,27 +27,41 @@ void LogOutput::begin() {
   if (second != m_clock_second) {
     std::tm local{};
     localtime_r(&second, &local);
-    m_clock = core::format_clock(local.tm_hour, local.tm_min, local.tm_sec);
+    auto clock = core::format_clock(local.tm_hour, local.tm_min, local.tm_sec);
+    if (clock != m_clock) {
+      m_clock = std::move(clock);
+      ++m_clock_reading;
+    }
     m_clock_second = second;
   }
 }
 
-void LogOutput::add(const LineSource& source, const core::LinePiece& piece, bool system) {
-  if (m_format == LogFormat::json) {
-    core::append_json_line(
-        m_batch, {m_timestamp, source.name, source.type, piece.text, system, piece.continuation, !piece.complete});
-    return;
+const std::string& LogOutput::head_of(const LineSource& source) {
+  if (source.head_clock != m_clock_reading) {
+    source.head.clear();
+    core::append_text_head(source.head, m_style, source.prefix, m_clock, false);
+    source.head_clock = m_clock_reading;
   }
-  core::append_text_line(m_batch, m_style, source.prefix, m_clock, piece.continuation, piece.text);
+  return source.head;
 }
 
-void LogOutput::commit() {
-  m_sink.submit(m_batch);
-  m_batch.clear();
-  if (m_batch.capacity() > 4 * OutputSink::k_high_water) {
-    std::string().swap(m_batch);
+void LogOutput::add(const LineSource& source, const core::LinePiece& piece, bool system) {
+  if (m_format == LogFormat::json) {
+    core::append_json_line(m_batch, {m_timestamp, {}, {}, piece.text, system, piece.continuation, !piece.complete},
+                           source.json_fields);
+  } else if (piece.continuation) {
+    core::append_text_line(m_batch, m_style, source.prefix, m_clock, true, piece.text);
+  } else {
+    m_batch += head_of(source);
+    m_batch += piece.text;
+    m_batch += '\n';
+  }
+  if (m_batch.size() >= k_batch_bytes) {
+    m_sink.submit(m_batch);
   }
 }
+
+void LogOutput::commit() { m_sink.submit(m_batch); }
 
 void LogOutput::system_line(const std::string& text) {
   // --no-prefix shows children's bytes alone; tfrun's own events still need to say who they are about.

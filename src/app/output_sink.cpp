@@ -3,7 +3,11 @@
 
 #include <tfrun/os/signal_guard.hpp>
 
+#include <algorithm>
+#include <array>
 #include <cerrno>
+#include <climits>
+#include <sys/uio.h>
 #include <unistd.h>
 
 namespace tfrun::app {
@@ -16,17 +20,24 @@ OutputSink::OutputSink(int fd, std::function<void()> notify) : m_fd(fd), m_notif
 
 OutputSink::~OutputSink() { finish(); }
 
-void OutputSink::submit(std::string_view bytes) {
-  if (bytes.empty()) {
+void OutputSink::submit(std::string& batch) {
+  if (batch.empty()) {
     return;
   }
   {
     const std::lock_guard lock(m_mutex);
     if (m_broken) {
+      batch.clear();
       return;
     }
-    m_pending.append(bytes);
-    if (m_pending.size() + m_in_flight >= k_high_water) {
+    m_queued += batch.size();
+    m_queue.push_back(std::move(batch));
+    batch = std::string();
+    if (!m_spare.empty()) {
+      batch.swap(m_spare.back());
+      m_spare.pop_back();
+    }
+    if (m_queued + m_in_flight >= k_high_water) {
       m_was_full = true;
     }
   }
@@ -35,7 +46,7 @@ void OutputSink::submit(std::string_view bytes) {
 
 bool OutputSink::full() const {
   const std::lock_guard lock(m_mutex);
-  return !m_broken && m_pending.size() + m_in_flight >= k_high_water;
+  return !m_broken && m_queued + m_in_flight >= k_high_water;
 }
 
 bool OutputSink::broken() const {
@@ -54,45 +65,78 @@ void OutputSink::finish() {
   }
 }
 
-bool OutputSink::write_all(const std::string& bytes) {
-  std::size_t done = 0;
-  while (done < bytes.size()) {
-    const auto written = ::write(m_fd, bytes.data() + done, bytes.size() - done);
-    if (written < 0) {
-      if (errno == EINTR) {
-        continue;
-      }
-      return false; // EPIPE and friends: the reader is gone
+// Every waiting batch in as few system calls as the kernel allows: one writev per IOV_MAX batches, so the
+// cost per line does not depend on how the loop cut its batches.
+bool OutputSink::write_all(const std::vector<std::string>& batches) {
+  constexpr std::size_t k_max_iov = std::min<std::size_t>(IOV_MAX, 256);
+  std::array<iovec, k_max_iov> iov{};
+  std::size_t next = 0;
+  while (next < batches.size()) {
+    std::size_t count = 0;
+    for (; count < k_max_iov && next + count < batches.size(); ++count) {
+      const auto& batch = batches[next + count];
+      iov[count] = {const_cast<char*>(batch.data()), batch.size()};
     }
-    done += static_cast<std::size_t>(written);
+    next += count;
+    iovec* part = iov.data();
+    while (count > 0) {
+      const auto written = ::writev(m_fd, part, static_cast<int>(count));
+      if (written < 0) {
+        if (errno == EINTR) {
+          continue;
+        }
+        return false; // EPIPE and friends: the reader is gone
+      }
+      // A short write (a signal, a full non-blocking pipe): carry on from the first byte not written.
+      auto left = static_cast<std::size_t>(written);
+      while (count > 0 && left >= part->iov_len) {
+        left -= part->iov_len;
+        ++part;
+        --count;
+      }
+      if (count > 0) {
+        part->iov_base = static_cast<char*>(part->iov_base) + left;
+        part->iov_len -= left;
+      }
+    }
   }
   return true;
 }
 
+// Called with the lock held. Oversized buffers (a huge line passed through) are freed, not kept.
+void OutputSink::recycle(std::vector<std::string>& batches) {
+  for (auto& batch : batches) {
+    if (m_spare.size() < k_spare_buffers && batch.capacity() <= k_max_spare_capacity) {
+      batch.clear();
+      m_spare.push_back(std::move(batch));
+    }
+  }
+  batches.clear();
+}
+
 void OutputSink::write_loop() {
-  std::string batch;
+  std::vector<std::string> batches;
   std::unique_lock lock(m_mutex);
   while (true) {
-    m_wake.wait(lock, [this] { return !m_pending.empty() || m_finishing; });
-    if (m_pending.empty()) {
+    m_wake.wait(lock, [this] { return !m_queue.empty() || m_finishing; });
+    if (m_queue.empty()) {
       return; // finishing and nothing left
     }
-    batch.swap(m_pending);
-    m_in_flight = batch.size();
+    batches.swap(m_queue);
+    m_in_flight = m_queued;
+    m_queued = 0;
     lock.unlock();
-    const bool ok = write_all(batch);
-    batch.clear();
-    if (batch.capacity() > 4 * k_high_water) {
-      std::string().swap(batch);
-    }
+    const bool ok = write_all(batches);
     lock.lock();
+    recycle(batches);
     m_in_flight = 0;
     bool tell_loop = false;
     if (!ok) {
       m_broken = true;
-      m_pending.clear();
+      m_queue.clear();
+      m_queued = 0;
       tell_loop = true;
-    } else if (m_was_full && m_pending.size() < k_low_water) {
+    } else if (m_was_full && m_queued < k_low_water) {
       m_was_full = false;
       tell_loop = true;
     }

@@ -4,6 +4,7 @@
 #include <tfrun/core/json.hpp>
 
 #include <array>
+#include <cstring>
 #include <fmt/format.h>
 
 namespace tfrun::core {
@@ -32,8 +33,8 @@ LinePrefix make_line_prefix(const TextStyle& style, std::string_view name, std::
   return prefix;
 }
 
-void append_text_line(std::string& out, const TextStyle& style, const LinePrefix& prefix, std::string_view clock,
-                      bool continuation, std::string_view text) {
+void append_text_head(std::string& out, const TextStyle& style, const LinePrefix& prefix, std::string_view clock,
+                      bool continuation) {
   if (style.prefix) {
     out += prefix.before_time;
     if (style.timestamp) {
@@ -41,19 +42,84 @@ void append_text_line(std::string& out, const TextStyle& style, const LinePrefix
     }
     out += continuation ? prefix.after_time_cont : prefix.after_time;
   }
+}
+
+void append_text_line(std::string& out, const TextStyle& style, const LinePrefix& prefix, std::string_view clock,
+                      bool continuation, std::string_view text) {
+  append_text_head(out, style, prefix, clock, continuation);
   out += text;
   out += '\n';
 }
 
-void append_json_line(std::string& out, const JsonLine& line) {
+namespace {
+
+// Printable ASCII other than '"' and '\\' goes into a JSON string as it is; everything else is escaped
+// or checked as UTF-8 (0x7F included, as append_json_string does).
+constexpr bool is_plain_json(unsigned char c) { return c >= 0x20 && c < 0x7F && c != '"' && c != '\\'; }
+
+// Length of the longest prefix of `text` that needs no escaping. Eight bytes are tested at once: each test
+// below is exact about whether some byte of the word matches, which is all that is asked of it.
+std::size_t plain_json_prefix(std::string_view text) {
+  constexpr std::uint64_t k_ones = 0x0101010101010101ULL;
+  constexpr std::uint64_t k_highs = 0x8080808080808080ULL;
+  const auto has_zero = [](std::uint64_t v) { return (v - k_ones) & ~v & k_highs; };
+  std::size_t i = 0;
+  for (; i + 8 <= text.size(); i += 8) {
+    std::uint64_t word = 0;
+    std::memcpy(&word, text.data() + i, sizeof word);
+    const std::uint64_t control = (word - k_ones * 0x20) & ~word & k_highs; // a byte below 0x20
+    const std::uint64_t high = ((word + k_ones) | word) & k_highs;          // a byte of 0x7F or more
+    if ((control | high | has_zero(word ^ (k_ones * '"')) | has_zero(word ^ (k_ones * '\\'))) != 0) {
+      break;
+    }
+  }
+  while (i < text.size() && is_plain_json(static_cast<unsigned char>(text[i]))) {
+    ++i;
+  }
+  return i;
+}
+
+} // namespace
+
+void append_json_text(std::string& out, std::string_view text) {
+  out += '"';
+  while (!text.empty()) {
+    const auto plain = plain_json_prefix(text);
+    out.append(text.data(), plain);
+    text.remove_prefix(plain);
+    if (text.empty()) {
+      break;
+    }
+    // The run to escape ends at the next plain byte. That never cuts a UTF-8 sequence (all its bytes are
+    // 0x80 or above), so append_json_string judges each sequence exactly as it would in the whole text.
+    std::size_t special = 1;
+    while (special < text.size() && !is_plain_json(static_cast<unsigned char>(text[special]))) {
+      ++special;
+    }
+    const auto quote = out.size();
+    append_json_string(out, text.substr(0, special));
+    out.pop_back();      // its closing quote
+    out.erase(quote, 1); // and its opening one
+    text.remove_prefix(special);
+  }
+  out += '"';
+}
+
+std::string json_line_fields(std::string_view process, std::string_view type) {
+  std::string fields = ",\"process\":";
+  append_json_text(fields, process);
+  fields += ",\"type\":";
+  append_json_text(fields, type);
+  fields += ",\"line\":";
+  return fields;
+}
+
+void append_json_line(std::string& out, const JsonLine& line, std::string_view fields) {
   out += "{\"ts\":\"";
   out += line.ts;
-  out += "\",\"process\":";
-  append_json_string(out, line.process);
-  out += ",\"type\":";
-  append_json_string(out, line.type);
-  out += ",\"line\":";
-  append_json_string(out, line.text);
+  out += '"';
+  out += fields;
+  append_json_text(out, line.text);
   if (line.system) {
     out += ",\"system\":true";
   }
@@ -64,6 +130,10 @@ void append_json_line(std::string& out, const JsonLine& line) {
     out += ",\"partial\":true";
   }
   out += "}\n";
+}
+
+void append_json_line(std::string& out, const JsonLine& line) {
+  append_json_line(out, line, json_line_fields(line.process, line.type));
 }
 
 namespace {

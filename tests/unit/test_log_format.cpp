@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: MIT
 #include <tfrun/core/log_format.hpp>
 
+#include <tfrun/core/json.hpp>
+
 #include <catch2/catch.hpp>
 
+#include <random>
 #include <set>
 #include <string>
 #include <string_view>
@@ -177,6 +180,93 @@ TEST_CASE("log format: process and type names are JSON-escaped too", "[log_forma
   line.type = "a\"b";
   line.text = "";
   CHECK(json_line(line) == "{\"ts\":\"T\",\"process\":\"a\\\"b.1\",\"type\":\"a\\\"b\",\"line\":\"\"}\n");
+}
+
+TEST_CASE("log format: the text head is the line's prefix, so head + text + newline is the whole line",
+          "[log_format]") {
+  for (const bool color : {false, true}) {
+    for (const bool timestamp : {false, true}) {
+      for (const bool prefix_on : {false, true}) {
+        for (const bool continuation : {false, true}) {
+          const auto style = style_of(color, timestamp, prefix_on);
+          const auto prefix = make_line_prefix(style, "web.1", "\x1b[36m");
+          std::string head;
+          append_text_head(head, style, prefix, "02:41:50", continuation);
+          INFO(color << timestamp << prefix_on << continuation);
+          CHECK(head + "hello\n" == text_line(style, "web.1", "\x1b[36m", continuation, "hello"));
+        }
+      }
+    }
+  }
+}
+
+TEST_CASE("log format: a JSON line from pre-rendered fields is the same line", "[log_format]") {
+  CHECK(json_line_fields("web.1", "web") == ",\"process\":\"web.1\",\"type\":\"web\",\"line\":");
+  CHECK(json_line_fields("a\"b.1", "a\"b") == ",\"process\":\"a\\\"b.1\",\"type\":\"a\\\"b\",\"line\":");
+  JsonLine line;
+  line.ts = "2026-11-22T02:41:50.123Z";
+  line.process = "web.1";
+  line.type = "web";
+  for (const bool flags : {false, true}) {
+    line.text = "caf\xC3\xA9 \"x\" \xFF";
+    line.system = flags;
+    line.continuation = flags;
+    line.partial = flags;
+    std::string from_fields;
+    append_json_line(from_fields, line, json_line_fields("web.1", "web"));
+    CHECK(from_fields == json_line(line));
+  }
+  JsonLine other = line;
+  other.process = "ignored";
+  other.type = "ignored";
+  std::string out;
+  append_json_line(out, other, json_line_fields("web.1", "web"));
+  CHECK(out == json_line(line));
+}
+
+TEST_CASE("log format: the fast JSON text escaping writes exactly what append_json_string writes", "[log_format]") {
+  const auto same_as_json = [](std::string_view text) {
+    std::string fast = "before";
+    append_json_text(fast, text);
+    std::string reference = "before";
+    append_json_string(reference, text);
+    INFO(reference);
+    CHECK(fast == reference);
+  };
+  same_as_json("");
+  same_as_json("plain ASCII text that is longer than one eight-byte word");
+  // Each special byte at every position of an eight-byte word, and right after a word.
+  for (const std::string_view special : {"\"", "\\", "\n", "\t", "\x01", "\x1f", "\x7f", "\x80", "\xff", "\xC3\xA9",
+                                         "\xE2\x82\xAC", "\xF0\x9F\x98\x80", "\xE2\x82", "\xED\xA0\x80"}) {
+    for (std::size_t at = 0; at <= 17; ++at) {
+      same_as_json(std::string(at, 'a') + std::string(special) + std::string(20, 'b'));
+      same_as_json(std::string(at, ' ') + std::string(special));
+    }
+  }
+  // A truncated UTF-8 sequence followed by a plain byte, and one followed by a quote.
+  same_as_json("x\xE2\x82y and \xE2\"z\xC3");
+  same_as_json(std::string_view("nul\0in the middle of a long enough line", 41));
+}
+
+TEST_CASE("log format: fast JSON escaping matches append_json_string on seeded random text", "[log_format][random]") {
+  std::mt19937 random(20261122);
+  // Mostly printable text with a few special bytes, the mix that exercises both paths and their joins.
+  std::uniform_int_distribution<int> kind(0, 19);
+  std::uniform_int_distribution<int> printable(0x20, 0x7E);
+  std::uniform_int_distribution<int> any_byte(0, 255);
+  std::uniform_int_distribution<std::size_t> length(0, 80);
+  for (int round = 0; round < 5000; ++round) {
+    std::string text(length(random), ' ');
+    for (auto& c : text) {
+      c = static_cast<char>(kind(random) == 0 ? any_byte(random) : printable(random));
+    }
+    std::string fast;
+    append_json_text(fast, text);
+    std::string reference;
+    append_json_string(reference, text);
+    INFO(reference);
+    REQUIRE(fast == reference);
+  }
 }
 
 TEST_CASE("log format: RFC 3339 UTC timestamps with milliseconds", "[log_format]") {

@@ -15,11 +15,15 @@
 
 namespace tfrun::app {
 
-// Per-process rendering state: the fixed parts of its prefix.
+// Per-process rendering state: the fixed parts of its prefix, and what is rendered once and reused.
 struct LineSource {
   std::string name; // "web.1", or "system"
   std::string type; // "web", or "system"
   core::LinePrefix prefix;
+  std::string json_fields; // `,"process":"web.1","type":"web","line":`
+  // The text head ("02:41:50 web.1  | ") for the clock reading `head_clock`: rebuilt once a second at most.
+  mutable std::string head;
+  mutable std::uint64_t head_clock = 0;
 };
 
 class LogOutput {
@@ -29,7 +33,9 @@ public:
   [[nodiscard]] LineSource make_source(const std::string& name, const std::string& type, std::string_view color) const;
   [[nodiscard]] const LineSource& system_source() const { return m_system; }
 
-  // Batches: begin() reads the clock once, add() renders, commit() hands the batch to the sink.
+  // Batches: begin() reads the clock once, add() renders, commit() hands the batch to the sink. A batch
+  // that grows past k_batch_bytes is handed over at once, so the writer starts while the loop renders on
+  // and no buffer grows with the amount read in one turn of the loop.
   void begin();
   void add(const LineSource& source, const core::LinePiece& piece, bool system = false);
   void commit();
@@ -37,15 +43,20 @@ public:
   // One tfrun event line, rendered and submitted at once.
   void system_line(const std::string& text);
 
+  static constexpr std::size_t k_batch_bytes = 32 * 1024;
+
 private:
+  const std::string& head_of(const LineSource& source);
+
   OutputSink& m_sink;
   LogFormat m_format;
   core::TextStyle m_style;
   LineSource m_system;
   std::string m_batch;
   std::time_t m_clock_second = -1;
-  std::string m_clock;     // "HH:MM:SS", local time, cached per second
-  std::string m_timestamp; // RFC 3339, JSON mode
+  std::uint64_t m_clock_reading = 1; // changes whenever m_clock does, so heads know they are stale
+  std::string m_clock;               // "HH:MM:SS", local time, cached per second
+  std::string m_timestamp;           // RFC 3339, JSON mode
 };
 
 } // namespace tfrun::app

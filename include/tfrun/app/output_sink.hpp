@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
-// The one writer of tfrun's stdout. The event loop hands it whole lines; a thread of its own writes them
-// with blocking writes, so a slow terminal or a paused reader never stalls signal handling or the kill
-// deadline. Bounded: past the high-water mark the loop stops reading children (back-pressure).
+// The one writer of tfrun's stdout. The event loop hands it batches of whole lines; a thread of its own
+// writes them with blocking writes, so a slow terminal or a paused reader never stalls signal handling or
+// the kill deadline. Bounded: past the high-water mark the loop stops reading children (back-pressure).
 #pragma once
 
 #include <condition_variable>
@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 #include <thread>
+#include <vector>
 
 namespace tfrun::app {
 
@@ -23,26 +24,36 @@ public:
   OutputSink(const OutputSink&) = delete;
   OutputSink& operator=(const OutputSink&) = delete;
 
-  // Whole lines only. Discarded once the fd is broken.
-  void submit(std::string_view bytes);
+  // Whole lines only, written in the order submitted. Takes the batch's storage instead of copying it and
+  // leaves `batch` empty, holding a buffer the writer has finished with when there is one, so a stream of
+  // batches reuses the same few buffers. Discarded once the fd is broken.
+  void submit(std::string& batch);
   [[nodiscard]] bool full() const;
   [[nodiscard]] bool broken() const;
   // Writes everything submitted so far, then stops the thread.
   void finish();
 
   static constexpr std::size_t k_high_water = 256 * 1024;
-  static constexpr std::size_t k_low_water = 64 * 1024;
+  static constexpr std::size_t k_low_water = 128 * 1024;
+  // Buffers kept for reuse once written: enough for a backlog at the high-water mark in batches of the
+  // loop's size (LogOutput::k_batch_bytes, which ends in a buffer of 64 KiB capacity at most). A buffer
+  // that grew past that (a huge line went through) is freed instead.
+  static constexpr std::size_t k_spare_buffers = 12;
+  static constexpr std::size_t k_max_spare_capacity = 64 * 1024;
 
 private:
   void write_loop();
-  bool write_all(const std::string& bytes);
+  bool write_all(const std::vector<std::string>& batches);
+  void recycle(std::vector<std::string>& batches);
 
   int m_fd;
   std::function<void()> m_notify;
   mutable std::mutex m_mutex;
   std::condition_variable m_wake;
-  std::string m_pending;
-  std::size_t m_in_flight = 0; // bytes taken by the thread and not yet written
+  std::vector<std::string> m_queue; // batches waiting for the writer, in order
+  std::vector<std::string> m_spare; // empty buffers with their capacity, for the loop's next batches
+  std::size_t m_queued = 0;         // bytes in m_queue
+  std::size_t m_in_flight = 0;      // bytes taken by the thread and not yet written
   bool m_was_full = false;
   bool m_broken = false;
   bool m_finishing = false;

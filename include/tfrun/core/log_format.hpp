@@ -33,6 +33,11 @@ struct LinePrefix {
 // Appends one output line: prefix, the text unchanged, newline. `clock` is "HH:MM:SS".
 void append_text_line(std::string& out, const TextStyle& style, const LinePrefix& prefix, std::string_view clock,
                       bool continuation, std::string_view text);
+// Appends what comes before the text on every line of one process while the clock shows `clock`
+// ("\x1b[36m02:41:50 web.1  |\x1b[0m "): a writer keeps it per process and second, so a line costs
+// three appends (head, text, newline) instead of rebuilding the prefix each time.
+void append_text_head(std::string& out, const TextStyle& style, const LinePrefix& prefix, std::string_view clock,
+                      bool continuation);
 
 struct JsonLine {
   std::string_view ts; // RFC 3339 with milliseconds
@@ -44,6 +49,14 @@ struct JsonLine {
   bool partial = false;      // the line goes on in a later object
 };
 void append_json_line(std::string& out, const JsonLine& line);
+// The same line with `process` and `type` already rendered by json_line_fields, which a writer does once
+// per process; `line.process` and `line.type` are not read.
+void append_json_line(std::string& out, const JsonLine& line, std::string_view fields);
+// `,"process":"web.1","type":"web","line":`: the fields between the timestamp and the text.
+[[nodiscard]] std::string json_line_fields(std::string_view process, std::string_view type);
+// The JSON string of `text` (quoted, escaped, invalid UTF-8 replaced), exactly as json.hpp's
+// append_json_string writes it; runs of printable ASCII, most of any log, are copied eight bytes a check.
+void append_json_text(std::string& out, std::string_view text);
 
 // "2026-11-22T02:41:50.123Z" from milliseconds since the epoch.
 [[nodiscard]] std::string format_rfc3339_utc(std::int64_t epoch_ms);
