@@ -189,7 +189,10 @@ void Supervisor::Impl::arm_read(SupervisedChild& child) {
 void Supervisor::Impl::on_readable(SupervisedChild& child) {
   m_out.begin();
   const auto emit = [&](const core::LinePiece& piece) { this->emit(child, piece); };
-  for (int i = 0; i < k_reads_per_wakeup; ++i) {
+  // Back-pressure before every read, not once per wake-up: when many children are ready in one turn of
+  // the loop, each would otherwise add up to k_reads_per_wakeup buffers to the backlog past the high-water
+  // mark. A child left with data is paused by arm_read below and resumed when the writer catches up.
+  for (int i = 0; i < k_reads_per_wakeup && !m_sink.full(); ++i) {
     const auto got = ::read(child.pipe.native_handle(), m_buffer.data(), m_buffer.size());
     if (got > 0) {
       child.last_data = Clock::now();

@@ -30,6 +30,11 @@ void Supervisor::Impl::on_signal(int sig) {
   switch (sig) {
   case SIGCHLD:
     m_reaper.reap_all();
+    if (m_stopping) {
+      // Once per batch of exits, not per exit: listing the children is O(N), so per exit it made a stop
+      // of N children O(N^2). Any of these deaths may have orphaned a daemonised grandchild.
+      signal_leftovers(m_killing || m_leftover_deadline ? SIGKILL : SIGTERM);
+    }
     maybe_finish();
     return;
   case SIGINT:
@@ -93,10 +98,6 @@ void Supervisor::Impl::on_reaped(pid_t pid, const core::ProcessExit& exit) {
     m_by_pid.erase(found);
     child.exit = exit;
     apply(child, InstanceEvent::reaped);
-  }
-  if (m_stopping) {
-    signal_leftovers(m_killing || m_leftover_deadline ? SIGKILL
-                                                      : SIGTERM); // its death may have orphaned a daemonised grandchild
   }
 }
 

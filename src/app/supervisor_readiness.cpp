@@ -50,12 +50,15 @@ void Supervisor::Impl::prepare_notify_socket(SupervisedChild& child) {
 
 void Supervisor::Impl::receive_notify(SupervisedChild& child) {
   auto& readiness = child.readiness;
+  if (!readiness.notify_buffer) {
+    readiness.notify_buffer = std::make_unique<std::array<char, 4096>>();
+  }
   readiness.notify_socket->async_receive(
-      asio::buffer(readiness.notify_buffer), [this, &child](const boost::system::error_code& ec, std::size_t size) {
+      asio::buffer(*readiness.notify_buffer), [this, &child](const boost::system::error_code& ec, std::size_t size) {
         if (ec || m_done) {
           return;
         }
-        const std::string_view text(child.readiness.notify_buffer.data(), size);
+        const std::string_view text(child.readiness.notify_buffer->data(), size);
         if (!child.readiness.ready && child.state.alive() && os::notify_says_ready(text)) {
           mark_ready(child, "notify");
         }

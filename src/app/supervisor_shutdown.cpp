@@ -118,7 +118,10 @@ void Supervisor::Impl::maybe_finish() {
   }
   m_reaper.reap_all();
   if (m_reaper.has_children()) {
-    return; // adopted leftovers or readiness commands still running: their SIGCHLD brings us back here
+    // Adopted leftovers or readiness commands still run; the exits just reaped may have orphaned another
+    // daemon, which no SIGCHLD would announce. Their SIGCHLD brings us back here.
+    signal_leftovers(m_killing || m_leftover_deadline ? SIGKILL : SIGTERM);
+    return;
   }
   m_done = true;
   m_io.stop();

@@ -9,7 +9,7 @@
 // tfrun never waits on a handle, so it does not need one.
 #define BOOST_PROCESS_V2_DISABLE_PIDFD_OPEN 1
 #include <boost/asio/io_context.hpp>
-#include <boost/process/v2/posix/default_launcher.hpp>
+#include <boost/process/v2/posix/vfork_launcher.hpp>
 #include <boost/process/v2/process.hpp>
 
 #include <cerrno>
@@ -149,7 +149,10 @@ SpawnResult spawn(const SpawnRequest& request) {
   }
   envp.push_back(nullptr);
   SignalGuard blocked;
-  bp::posix::default_launcher launcher;
+  // vfork: the child borrows tfrun's memory until exec instead of copying its page tables, whose size
+  // grows with every child; with fork, starting N children cost O(N^2). Everything in ChildSetup is a
+  // syscall on the child's own signal dispositions, descriptors and group, which vfork does not share.
+  bp::posix::vfork_launcher launcher;
   try {
     auto process = launcher(launch_context().get_executor(), request.program, request.args,
                             ChildSetup{request, envp.data(), null_device()});

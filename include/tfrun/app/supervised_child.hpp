@@ -32,7 +32,7 @@ struct Readiness {
   pid_t probe_pid = -1;                  // ready = { command = "..." }, while it runs
   std::string notify_path;               // ready = "notify": this instance's NOTIFY_SOCKET
   std::unique_ptr<boost::asio::local::datagram_protocol::socket> notify_socket;
-  std::array<char, 4096> notify_buffer{};
+  std::unique_ptr<std::array<char, 4096>> notify_buffer; // on the first receive: not 4 KiB in every child
 };
 
 struct SupervisedChild {
