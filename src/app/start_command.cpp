@@ -13,6 +13,8 @@
 #include <algorithm>
 #include <cstdlib>
 #include <iostream>
+#include <map>
+#include <memory>
 #include <unistd.h>
 
 namespace tfrun::app {
@@ -35,7 +37,9 @@ bool color_enabled(ColorMode mode, const core::Environment& environment) {
   return ::isatty(STDOUT_FILENO) == 1 && environment.get("TERM").value_or("") != "dumb";
 }
 
-PlannedInstance plan_instance(const Model& model, const core::Instance& instance) {
+using TypeEnvironments = std::map<std::string, std::shared_ptr<const std::vector<std::string>>>;
+
+PlannedInstance plan_instance(const Model& model, const core::Instance& instance, TypeEnvironments& type_envs) {
   PlannedInstance planned;
   planned.name = instance.name;
   planned.type = instance.type;
@@ -45,9 +49,19 @@ PlannedInstance plan_instance(const Model& model, const core::Instance& instance
       entries.begin());
   planned.port = instance.port;
   planned.command = instance.command;
-  planned.env = child_environment(model, &instance).to_entries();
-  // tfrun's own NOTIFY_SOCKET is for tfrun to answer; an instance that speaks sd_notify gets its own.
-  std::erase_if(planned.env, [](const std::string& entry) { return entry.starts_with("NOTIFY_SOCKET="); });
+  auto& type_env = type_envs[instance.type];
+  if (!type_env) {
+    auto variables = child_environment(model, &instance).to_entries();
+    // The identity is per instance; tfrun's own NOTIFY_SOCKET is for tfrun to answer (an instance that
+    // speaks sd_notify gets a socket of its own).
+    std::erase_if(variables, [](const std::string& entry) {
+      return entry.starts_with("PORT=") || entry.starts_with("PS=") || entry.starts_with("TFRUN_PROCESS=") ||
+             entry.starts_with("NOTIFY_SOCKET=");
+    });
+    type_env = std::make_shared<const std::vector<std::string>>(std::move(variables));
+  }
+  planned.type_env = type_env;
+  planned.own_env = {"PORT=" + std::to_string(instance.port), "PS=" + instance.name, "TFRUN_PROCESS=" + instance.name};
   planned.cwd = model.options.root_dir;
   planned.timeout = model.options.timeout;
   const auto* settings = core::find_process_settings(model.settings, instance.type);
@@ -92,8 +106,9 @@ std::size_t name_width(const std::vector<PlannedInstance>& instances) {
 int start_command(const Invocation& invocation) {
   const auto model = load_model(invocation.options, inherited_environment(), LoadRequest{}, std::cerr);
   SupervisorPlan plan;
+  TypeEnvironments type_envs;
   for (const auto& instance : model.instances) {
-    plan.instances.push_back(plan_instance(model, instance));
+    plan.instances.push_back(plan_instance(model, instance, type_envs));
     if (!file_exists(plan.instances.back().cwd)) {
       throw MissingFileError("working directory '" + plan.instances.back().cwd + "' of " + instance.name +
                              " does not exist");

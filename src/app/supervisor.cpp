@@ -134,7 +134,7 @@ void Supervisor::Impl::spawn_child(SupervisedChild& child) {
   os::SpawnRequest request;
   request.program = "/bin/sh";
   request.args = {"-c", child.plan.command};
-  request.env = child.plan.env;
+  request.env = child.plan.environment();
   if (!child.readiness.notify_path.empty()) {
     request.env.push_back("NOTIFY_SOCKET=" + child.readiness.notify_path);
   }

@@ -120,7 +120,7 @@ void Supervisor::Impl::run_probe_command(SupervisedChild& child) {
   os::SpawnRequest request;
   request.program = "/bin/sh";
   request.args = {"-c", child.plan.ready.command};
-  request.env = child.plan.env;
+  request.env = child.plan.environment();
   request.cwd = child.plan.cwd;
   request.output_fd = m_dev_null; // its output would only interleave with the instances' lines
   const auto result = os::spawn(request);

@@ -24,13 +24,26 @@ struct PlannedInstance {
   std::size_t type_index = 0;
   int port = 0;
   std::string command;
-  std::vector<std::string> env; // NAME=VALUE
+  // NAME=VALUE: the type's environment, shared by its instances (a copy of the inherited environment per
+  // instance made tfrun's memory grow by kilobytes per child), then this instance's PORT, PS, TFRUN_PROCESS.
+  std::shared_ptr<const std::vector<std::string>> type_env;
+  std::vector<std::string> own_env;
   std::string cwd;
   int stop_signal = 15;
   core::Duration timeout{5000};
   core::SignalTarget signal_target = core::SignalTarget::group;
   core::LifecyclePolicy policy;
   core::ReadyCheck ready; // ignored for a oneshot, which is ready when it has exited 0
+
+  [[nodiscard]] std::vector<std::string> environment() const {
+    std::vector<std::string> out;
+    out.reserve((type_env ? type_env->size() : 0) + own_env.size() + 1);
+    if (type_env) {
+      out.insert(out.end(), type_env->begin(), type_env->end());
+    }
+    out.insert(out.end(), own_env.begin(), own_env.end());
+    return out;
+  }
 };
 
 struct SupervisorPlan {
