@@ -245,7 +245,8 @@ TEST_CASE("log format: the fast JSON text escaping writes exactly what append_js
   }
   // A truncated UTF-8 sequence followed by a plain byte, and one followed by a quote.
   same_as_json("x\xE2\x82y and \xE2\"z\xC3");
-  same_as_json(std::string_view("nul\0in the middle of a long enough line", 41));
+  constexpr char k_with_nul[] = "nul\0in the middle of a long enough line";
+  same_as_json(std::string_view(k_with_nul, sizeof k_with_nul - 1));
 }
 
 TEST_CASE("log format: fast JSON escaping matches append_json_string on seeded random text", "[log_format][random]") {
