@@ -5,8 +5,8 @@
 #include <tfrun/app/errors.hpp>
 #include <tfrun/app/inherited_environment.hpp>
 #include <tfrun/app/model.hpp>
-#include <tfrun/app/one_off.hpp>
 #include <tfrun/core/exit_codes.hpp>
+#include <tfrun/engine/one_off.hpp>
 #include <tfrun/os/spawn.hpp>
 
 #include <iostream>
@@ -14,6 +14,8 @@
 #include <unistd.h>
 
 namespace tfrun::app {
+using engine::OneOffPlan;
+using engine::run_one_off;
 namespace {
 
 core::SignalTarget resolve_signal_target(const std::optional<std::string>& text) {

@@ -6,8 +6,8 @@
 #include <tfrun/app/files.hpp>
 #include <tfrun/app/inherited_environment.hpp>
 #include <tfrun/app/model.hpp>
-#include <tfrun/app/supervisor.hpp>
 #include <tfrun/core/settings_check.hpp>
+#include <tfrun/engine/supervisor.hpp>
 #include <tfrun/os/process_control.hpp>
 
 #include <algorithm>
@@ -18,6 +18,9 @@
 #include <unistd.h>
 
 namespace tfrun::app {
+using engine::PlannedInstance;
+using engine::Supervisor;
+using engine::SupervisorPlan;
 namespace {
 
 bool color_enabled(ColorMode mode, const core::Environment& environment) {

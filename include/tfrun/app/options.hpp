@@ -4,6 +4,7 @@
 #pragma once
 
 #include <tfrun/core/duration.hpp>
+#include <tfrun/core/log_format.hpp>
 
 #include <optional>
 #include <string>
@@ -12,7 +13,7 @@
 namespace tfrun::app {
 
 enum class ColorMode { auto_detect, always, never };
-enum class LogFormat { text, json };
+using LogFormat = core::LogFormat;
 
 // What the user typed (or set in TFRUN_*); empty optional = not given, so tfrun.toml may fill it.
 struct GivenOptions {

@@ -9,6 +9,8 @@
 
 namespace tfrun::core {
 
+enum class LogFormat { text, json };
+
 struct TextStyle {
   bool color = false;
   bool timestamp = true;

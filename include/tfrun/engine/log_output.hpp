@@ -2,10 +2,9 @@
 // Renders children's lines and tfrun's `system` lines in the chosen format and hands them to the sink.
 #pragma once
 
-#include <tfrun/app/options.hpp>
-#include <tfrun/app/output_sink.hpp>
 #include <tfrun/core/line_splitter.hpp>
 #include <tfrun/core/log_format.hpp>
+#include <tfrun/engine/output_sink.hpp>
 
 #include <chrono>
 #include <cstdint>
@@ -13,7 +12,7 @@
 #include <string>
 #include <string_view>
 
-namespace tfrun::app {
+namespace tfrun::engine {
 
 // Per-process rendering state: the fixed parts of its prefix, and what is rendered once and reused.
 struct LineSource {
@@ -28,7 +27,7 @@ struct LineSource {
 
 class LogOutput {
 public:
-  LogOutput(OutputSink& sink, LogFormat format, core::TextStyle style);
+  LogOutput(OutputSink& sink, core::LogFormat format, core::TextStyle style);
 
   [[nodiscard]] LineSource make_source(const std::string& name, const std::string& type, std::string_view color) const;
   [[nodiscard]] const LineSource& system_source() const { return m_system; }
@@ -49,7 +48,7 @@ private:
   const std::string& head_of(const LineSource& source);
 
   OutputSink& m_sink;
-  LogFormat m_format;
+  core::LogFormat m_format;
   core::TextStyle m_style;
   LineSource m_system;
   std::string m_batch;
@@ -59,4 +58,4 @@ private:
   std::string m_timestamp;           // RFC 3339, JSON mode
 };
 
-} // namespace tfrun::app
+} // namespace tfrun::engine

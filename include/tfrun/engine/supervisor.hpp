@@ -3,19 +3,19 @@
 // through line splitters to the one writer, learns of exits from the reaper and carries out the shutdown.
 #pragma once
 
-#include <tfrun/app/log_output.hpp>
-#include <tfrun/app/options.hpp>
 #include <tfrun/core/duration.hpp>
 #include <tfrun/core/lifecycle_policy.hpp>
+#include <tfrun/core/log_format.hpp>
 #include <tfrun/core/settings.hpp>
 #include <tfrun/core/start_gate.hpp>
+#include <tfrun/engine/log_output.hpp>
 
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
-namespace tfrun::app {
+namespace tfrun::engine {
 
 // One instance as the runtime needs it: everything resolved.
 struct PlannedInstance {
@@ -49,7 +49,7 @@ struct PlannedInstance {
 struct SupervisorPlan {
   std::vector<PlannedInstance> instances;
   core::Duration quiet_period{1000};
-  LogFormat log_format = LogFormat::text;
+  core::LogFormat log_format = core::LogFormat::text;
   core::TextStyle style;
   std::vector<core::GatedType> types;       // every Procfile type, with its dependencies, in Procfile order
   std::optional<std::string> notify_socket; // tfrun's own NOTIFY_SOCKET: told READY=1 and STOPPING=1
@@ -70,4 +70,4 @@ private:
   std::unique_ptr<Impl> m_impl;
 };
 
-} // namespace tfrun::app
+} // namespace tfrun::engine

@@ -1,16 +1,16 @@
 // SPDX-License-Identifier: MIT
-#include <tfrun/app/log_output.hpp>
+#include <tfrun/engine/log_output.hpp>
 
-namespace tfrun::app {
+namespace tfrun::engine {
 
-LogOutput::LogOutput(OutputSink& sink, LogFormat format, core::TextStyle style)
+LogOutput::LogOutput(OutputSink& sink, core::LogFormat format, core::TextStyle style)
     : m_sink(sink), m_format(format), m_style(style) {
   m_system = make_source("system", "system", core::k_system_color);
 }
 
 LineSource LogOutput::make_source(const std::string& name, const std::string& type, std::string_view color) const {
   LineSource source{name, type, core::make_line_prefix(m_style, name, color), {}, {}, 0};
-  if (m_format == LogFormat::json) {
+  if (m_format == core::LogFormat::json) {
     source.json_fields = core::json_line_fields(name, type);
   }
   return source;
@@ -18,7 +18,7 @@ LineSource LogOutput::make_source(const std::string& name, const std::string& ty
 
 void LogOutput::begin() {
   const auto now = std::chrono::system_clock::now();
-  if (m_format == LogFormat::json) {
+  if (m_format == core::LogFormat::json) {
     const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
     m_timestamp = core::format_rfc3339_utc(ms);
     return;
@@ -46,7 +46,7 @@ const std::string& LogOutput::head_of(const LineSource& source) {
 }
 
 void LogOutput::add(const LineSource& source, const core::LinePiece& piece, bool system) {
-  if (m_format == LogFormat::json) {
+  if (m_format == core::LogFormat::json) {
     core::append_json_line(m_batch, {m_timestamp, {}, {}, piece.text, system, piece.continuation, !piece.complete},
                            source.json_fields);
   } else if (piece.continuation) {
@@ -66,11 +66,11 @@ void LogOutput::commit() { m_sink.submit(m_batch); }
 void LogOutput::system_line(const std::string& text) {
   // --no-prefix shows children's bytes alone; tfrun's own events still need to say who they are about.
   begin();
-  if (!m_style.prefix && m_format == LogFormat::text) {
+  if (!m_style.prefix && m_format == core::LogFormat::text) {
     m_batch += "tfrun: ";
   }
   add(m_system, core::LinePiece{text, false, true}, true);
   commit();
 }
 
-} // namespace tfrun::app
+} // namespace tfrun::engine

@@ -6,7 +6,7 @@
 #include <csignal>
 #include <unistd.h>
 
-namespace tfrun::app {
+namespace tfrun::engine {
 
 void Supervisor::Impl::begin_stop(int status) {
   if (m_stopping) {
@@ -127,4 +127,4 @@ void Supervisor::Impl::maybe_finish() {
   m_io.stop();
 }
 
-} // namespace tfrun::app
+} // namespace tfrun::engine

@@ -10,7 +10,7 @@
 
 #include <system_error>
 
-namespace tfrun::app {
+namespace tfrun::engine {
 namespace {
 
 using Kind = core::ReadyCheck::Kind;
@@ -201,4 +201,4 @@ void Supervisor::Impl::tell_supervisor_if_ready() {
   }
 }
 
-} // namespace tfrun::app
+} // namespace tfrun::engine

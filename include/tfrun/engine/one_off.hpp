@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-namespace tfrun::app {
+namespace tfrun::engine {
 
 struct OneOffPlan {
   std::string program; // resolved path
@@ -24,4 +24,4 @@ struct OneOffPlan {
 // Runs to completion; returns the command's status (128+n when killed by signal n).
 [[nodiscard]] int run_one_off(const OneOffPlan& plan);
 
-} // namespace tfrun::app
+} // namespace tfrun::engine

@@ -5,7 +5,7 @@
 #include <csignal>
 #include <unistd.h>
 
-namespace tfrun::app {
+namespace tfrun::engine {
 
 void Supervisor::Impl::install_signal_handlers() {
   for (const int sig : {SIGINT, SIGTERM, SIGHUP, SIGCHLD, SIGUSR1, SIGUSR2, SIGWINCH, SIGQUIT, SIGTSTP, SIGCONT}) {
@@ -206,4 +206,4 @@ void Supervisor::Impl::stop_when_nothing_is_left() {
   }
 }
 
-} // namespace tfrun::app
+} // namespace tfrun::engine

@@ -13,7 +13,7 @@
 #include <thread>
 #include <vector>
 
-namespace tfrun::app {
+namespace tfrun::engine {
 
 class OutputSink {
 public:
@@ -60,4 +60,4 @@ private:
   std::thread m_thread;
 };
 
-} // namespace tfrun::app
+} // namespace tfrun::engine

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The canonical PID-1 loop (as in tini), with the cleanup tini leaves out: when the command exits, its
 // remaining descendants get the stop signal and a grace period instead of the kernel's SIGKILL.
-#include <tfrun/app/one_off.hpp>
+#include <tfrun/engine/one_off.hpp>
 
 #include <tfrun/core/exit_codes.hpp>
 #include <tfrun/os/process_control.hpp>
@@ -16,7 +16,7 @@
 #include <optional>
 #include <unistd.h>
 
-namespace tfrun::app {
+namespace tfrun::engine {
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -167,4 +167,4 @@ int run_one_off(const OneOffPlan& plan) {
   return run.run();
 }
 
-} // namespace tfrun::app
+} // namespace tfrun::engine

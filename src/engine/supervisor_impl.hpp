@@ -2,11 +2,11 @@
 // Private to the supervisor's translation units: the state of one `tfrun start` run.
 #pragma once
 
-#include <tfrun/app/supervisor.hpp>
+#include <tfrun/engine/supervisor.hpp>
 
-#include <tfrun/app/supervised_child.hpp>
 #include <tfrun/core/exit_codes.hpp>
 #include <tfrun/core/signals.hpp>
+#include <tfrun/engine/supervised_child.hpp>
 #include <tfrun/os/notify.hpp>
 #include <tfrun/os/process_control.hpp>
 #include <tfrun/os/reaper.hpp>
@@ -28,7 +28,7 @@
 #include <unistd.h>
 #include <unordered_map>
 
-namespace tfrun::app {
+namespace tfrun::engine {
 namespace asio = boost::asio;
 using Clock = std::chrono::steady_clock;
 using core::InstanceAction;
@@ -138,4 +138,4 @@ struct Supervisor::Impl {
   std::optional<int> m_exit_status;
 };
 
-} // namespace tfrun::app
+} // namespace tfrun::engine

@@ -2,12 +2,12 @@
 // One instance as the supervisor holds it: its plan, state, pipe, splitter, timers and readiness.
 #pragma once
 
-#include <tfrun/app/log_output.hpp>
-#include <tfrun/app/supervisor.hpp>
 #include <tfrun/core/instance_state.hpp>
 #include <tfrun/core/lifecycle_policy.hpp>
 #include <tfrun/core/line_splitter.hpp>
 #include <tfrun/core/process_exit.hpp>
+#include <tfrun/engine/log_output.hpp>
+#include <tfrun/engine/supervisor.hpp>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/local/datagram_protocol.hpp>
@@ -22,7 +22,7 @@
 #include <string>
 #include <sys/types.h>
 
-namespace tfrun::app {
+namespace tfrun::engine {
 
 // Where an instance stands on its way to ready (only the first life counts: dependents start once).
 struct Readiness {
@@ -61,4 +61,4 @@ struct SupervisedChild {
   bool paused = false;
 };
 
-} // namespace tfrun::app
+} // namespace tfrun::engine

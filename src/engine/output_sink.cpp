@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include <tfrun/app/output_sink.hpp>
+#include <tfrun/engine/output_sink.hpp>
 
 #include <tfrun/os/signal_guard.hpp>
 
@@ -10,7 +10,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
-namespace tfrun::app {
+namespace tfrun::engine {
 
 OutputSink::OutputSink(int fd, std::function<void()> notify) : m_fd(fd), m_notify(std::move(notify)) {
   // The thread inherits a fully blocked mask, so every signal is taken by the loop's thread.
@@ -148,4 +148,4 @@ void OutputSink::write_loop() {
   }
 }
 
-} // namespace tfrun::app
+} // namespace tfrun::engine

@@ -9,7 +9,7 @@
 #include <system_error>
 #include <unistd.h>
 
-namespace tfrun::app {
+namespace tfrun::engine {
 
 Supervisor::Impl::Impl(SupervisorPlan plan)
     : m_plan(std::move(plan)), m_signals(m_io),
@@ -288,4 +288,4 @@ Supervisor::~Supervisor() = default;
 
 int Supervisor::run() { return m_impl->run(); }
 
-} // namespace tfrun::app
+} // namespace tfrun::engine
