@@ -8,6 +8,7 @@
 #include <tfrun/core/settings_check.hpp>
 
 #include <ostream>
+#include <sys/stat.h>
 
 namespace tfrun::app {
 namespace {
@@ -115,16 +116,34 @@ Model load_model(const GivenOptions& given, const core::Environment& inherited, 
   return model;
 }
 
-core::Environment child_environment(const Model& model, const core::Instance* instance) {
+core::Environment child_environment(const Model& model, const core::Instance* instance,
+                                    const std::string& one_off_type) {
   std::vector<std::pair<std::string, std::string>> process_env;
   core::ChildIdentity identity{"run.1", model.base_port};
+  const std::string& type = instance != nullptr ? instance->type : one_off_type;
   if (instance != nullptr) {
     identity = {instance->name, instance->port};
-    if (const auto* settings = core::find_process_settings(model.settings, instance->type)) {
-      process_env = settings->env;
-    }
+  }
+  if (const auto* settings = core::find_process_settings(model.settings, type); settings != nullptr && !type.empty()) {
+    process_env = settings->env;
   }
   return core::layer_environment(model.inherited, model.env_file_variables, process_env, identity);
+}
+
+std::string working_directory_of(const Model& model, const std::string& type) {
+  const auto* settings = core::find_process_settings(model.settings, type);
+  if (settings == nullptr || !settings->cwd) {
+    return model.options.root_dir;
+  }
+  const auto directory = join_path(model.options.root_dir, *settings->cwd);
+  struct stat info {};
+  if (::stat(directory.c_str(), &info) != 0 || !S_ISDIR(info.st_mode)) {
+    const std::string what = ::stat(directory.c_str(), &info) != 0 ? "does not exist" : "is not a directory";
+    throw MissingFileError(model.options.settings_path + ":" + std::to_string(settings->cwd_line) + ": cwd '" +
+                           *settings->cwd + "' of " + type + " " + what +
+                           (directory == *settings->cwd ? std::string() : " (" + directory + ")"));
+  }
+  return directory;
 }
 
 } // namespace tfrun::app

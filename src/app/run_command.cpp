@@ -6,6 +6,7 @@
 #include <tfrun/app/inherited_environment.hpp>
 #include <tfrun/app/model.hpp>
 #include <tfrun/core/exit_codes.hpp>
+#include <tfrun/core/settings_check.hpp>
 #include <tfrun/engine/one_off.hpp>
 #include <tfrun/os/spawn.hpp>
 
@@ -56,18 +57,24 @@ int run_command(const Invocation& invocation) {
   request.allow_empty_formation = true;
   request.procfile_optional = true;
   const auto model = load_model(invocation.options, inherited_environment(), request, std::cerr);
-  const auto environment = child_environment(model, nullptr);
+  const auto* entry = invocation.argv.size() == 1 ? model.procfile.find(invocation.argv.front()) : nullptr;
+  // A one-off named after a type gets that type's environment and directory, as `start` gives them.
+  const auto environment = child_environment(model, nullptr, entry != nullptr ? entry->name : std::string());
   OneOffPlan plan;
   plan.env = environment.to_entries();
   plan.timeout = model.options.timeout;
   plan.signal_target = resolve_signal_target(invocation.signal_target);
-  plan.display_name = invocation.argv.front();
-  const auto* entry = invocation.argv.size() == 1 ? model.procfile.find(invocation.argv.front()) : nullptr;
   if (entry != nullptr) {
-    // A Procfile entry runs as `start` would run it: through the shell, in the app's root.
+    // A Procfile entry runs as `start` would run it: through the shell.
     plan.program = "/bin/sh";
     plan.args = {"-c", entry->command};
-    plan.cwd = model.options.root_dir;
+    plan.cwd = working_directory_of(model, entry->name);
+    if (const auto* settings = core::find_process_settings(model.settings, entry->name)) {
+      plan.timeout = settings->timeout.value_or(plan.timeout);
+      if (!invocation.signal_target) {
+        plan.signal_target = settings->signal_target.value_or(plan.signal_target);
+      }
+    }
   } else {
     plan.program = os::find_on_path(invocation.argv.front(), environment.get("PATH").value_or("/usr/bin:/bin"));
     plan.args.assign(invocation.argv.begin() + 1, invocation.argv.end());

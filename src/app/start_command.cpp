@@ -9,6 +9,7 @@
 #include <tfrun/core/settings_check.hpp>
 #include <tfrun/engine/supervisor.hpp>
 #include <tfrun/os/process_control.hpp>
+#include <tfrun/os/spawn.hpp>
 
 #include <algorithm>
 #include <cstdlib>
@@ -65,7 +66,7 @@ PlannedInstance plan_instance(const Model& model, const core::Instance& instance
   }
   planned.type_env = type_env;
   planned.own_env = {"PORT=" + std::to_string(instance.port), "PS=" + instance.name, "TFRUN_PROCESS=" + instance.name};
-  planned.cwd = model.options.root_dir;
+  planned.cwd = working_directory_of(model, instance.type);
   planned.timeout = model.options.timeout;
   const auto* settings = core::find_process_settings(model.settings, instance.type);
   planned.policy = core::lifecycle_policy(settings);
@@ -74,9 +75,6 @@ PlannedInstance plan_instance(const Model& model, const core::Instance& instance
     planned.stop_signal = settings->stop_signal.value_or(planned.stop_signal);
     planned.timeout = settings->timeout.value_or(planned.timeout);
     planned.signal_target = settings->signal_target.value_or(planned.signal_target);
-    if (settings->cwd) {
-      planned.cwd = join_path(model.options.root_dir, *settings->cwd);
-    }
   }
   return planned;
 }
@@ -112,10 +110,6 @@ int start_command(const Invocation& invocation) {
   TypeEnvironments type_envs;
   for (const auto& instance : model.instances) {
     plan.instances.push_back(plan_instance(model, instance, type_envs));
-    if (!file_exists(plan.instances.back().cwd)) {
-      throw MissingFileError("working directory '" + plan.instances.back().cwd + "' of " + instance.name +
-                             " does not exist");
-    }
   }
   plan.types = gated_types(model);
   if (const auto notify = model.inherited.get("NOTIFY_SOCKET"); notify && !notify->empty()) {

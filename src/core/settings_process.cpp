@@ -269,8 +269,11 @@ constexpr std::array k_process_keys{
     ProcessKey{"depends_on", read_depends_on},
     ProcessKey{"ready", [](SettingsReader& r, const toml::node& n, ProcessSettings& p) { p.ready = read_ready(r, n); }},
     ProcessKey{"env", read_env},
-    ProcessKey{"cwd", [](SettingsReader& r, const toml::node& n,
-                         ProcessSettings& p) { p.cwd = r.non_empty_string(n, "cwd"); }},
+    ProcessKey{"cwd",
+               [](SettingsReader& r, const toml::node& n, ProcessSettings& p) {
+                 p.cwd = r.non_empty_string(n, "cwd");
+                 p.cwd_line = static_cast<int>(n.source().begin.line);
+               }},
 };
 
 std::string known_process_keys() {

@@ -69,8 +69,8 @@ private:
     request.take_terminal = m_has_terminal;
     const auto result = os::spawn(request);
     if (result.error != 0) {
-      std::cerr << "tfrun: error: " << m_plan.display_name << ": " << std::strerror(result.error) << '\n';
-      m_status = result.error == ENOENT ? core::exit_code::not_found : core::exit_code::cannot_execute;
+      std::cerr << "tfrun: error: " << os::describe_spawn_failure(request, result) << '\n';
+      m_status = os::spawn_failure_status(result);
       return false;
     }
     m_main_pid = result.pid;

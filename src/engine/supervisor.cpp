@@ -144,10 +144,14 @@ void Supervisor::Impl::spawn_child(SupervisedChild& child) {
   ::close(pipe.write_fd); // only the child holds the write end now, so its exit gives EOF
   if (result.error != 0) {
     ::close(pipe.read_fd);
-    m_out.system_line(child.plan.name + " could not start: /bin/sh: " + std::strerror(result.error));
-    child.exit = core::ProcessExit{
-        false, result.error == ENOENT ? core::exit_code::not_found : core::exit_code::cannot_execute, 0};
-    child.spawn_failed = true;
+    // As a shell reports a command it cannot run: the instance exits with 127 or 126, and its restart
+    // policy decides what follows.
+    m_out.system_line(child.plan.name + " could not start: " + os::describe_spawn_failure(request, result));
+    child.exit = core::ProcessExit{false, os::spawn_failure_status(result), 0};
+    child.spawn_failed = result.failed_step == os::SpawnStep::fork; // tfrun's own limits: stop everything
+    if (child.spawn_failed) {
+      child.exit = core::ProcessExit{false, core::exit_code::system, 0};
+    }
     apply(child, InstanceEvent::spawn_failed);
     return;
   }

@@ -22,14 +22,6 @@ bool become_child_subreaper() { return ::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 
 
 bool is_pid1() { return ::getpid() == 1; }
 
-void raise_open_file_limit() {
-  struct rlimit limit {};
-  if (::getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
-    limit.rlim_cur = limit.rlim_max;
-    ::setrlimit(RLIMIT_NOFILE, &limit);
-  }
-}
-
 bool signal_group(pid_t pgid, int sig) { return pgid > 1 && ::kill(-pgid, sig) == 0; }
 
 bool signal_process(pid_t pid, int sig) { return pid > 0 && ::kill(pid, sig) == 0; }

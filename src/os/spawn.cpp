@@ -3,6 +3,7 @@
 // and every handle is detached at once because os/reaper is the only code that waits.
 #include <tfrun/os/spawn.hpp>
 
+#include <tfrun/core/shebang.hpp>
 #include <tfrun/os/signal_guard.hpp>
 
 // pidfd_open fails with EPERM under old container seccomp profiles, after the child already started;
@@ -13,10 +14,11 @@
 #include <boost/process/v2/process.hpp>
 
 #include <cerrno>
+#include <cstring>
 #include <fcntl.h>
-#include <linux/close_range.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -25,15 +27,33 @@ namespace bp = boost::process::v2;
 
 namespace {
 
-// Everything between fork and exec: async-signal-safe calls only.
+// The RLIMIT_NOFILE soft limit tfrun was started with: what every child gets back. Many programs
+// misbehave with tfrun's raised limit (select(), loops over every possible descriptor).
+struct rlimit g_inherited_file_limit {};
+bool g_file_limit_raised = false;
+
+// Written by the vfork child in the parent's memory (vfork shares it until exec or _exit): which step
+// failed and its errno. Nothing else crosses back.
+struct ChildReport {
+  SpawnStep step = SpawnStep::none;
+  int error = 0;
+};
+
+// Everything between vfork and exec: async-signal-safe calls only, no allocation (tfrun's writer thread
+// keeps running in the shared memory meanwhile), and no Asio state touched.
 struct ChildSetup {
   const SpawnRequest& request;
   const char* const* envp;
+  char* listen_pid_entry; // "LISTEN_PID=" followed by room for the child's pid, or null
   int null_fd;
+  ChildReport* report;
 
   template <typename Launcher>
   bp::error_code on_setup(Launcher& launcher, const bp::filesystem::path&, const char* const*&) const {
     launcher.env = envp; // process_environment does not link in header-only 1.81 (boostorg/process#312)
+    for (int fd = 3; fd < 3 + request.inherited_listen_fds; ++fd) {
+      launcher.fd_whitelist.push_back(fd); // contiguous from 0, which is all the 1.81 closer handles right
+    }
     return {};
   }
 
@@ -47,20 +67,49 @@ struct ChildSetup {
       ::tcsetpgrp(STDIN_FILENO, ::getpid());
     }
     if (!redirect()) {
-      return {errno, bp::system_category()};
+      return fail(SpawnStep::descriptors);
     }
     if (!request.cwd.empty() && ::chdir(request.cwd.c_str()) != 0) {
-      return {errno, bp::system_category()};
+      return fail(SpawnStep::directory);
+    }
+    if (g_file_limit_raised) {
+      ::setrlimit(RLIMIT_NOFILE, &g_inherited_file_limit);
+    }
+    if (listen_pid_entry != nullptr) {
+      write_own_pid(listen_pid_entry);
     }
     reset_signals();
-    mark_inherited_fds_cloexec();
-    ::pthread_sigmask(SIG_SETMASK, &original_signal_mask(), nullptr);
+    sigset_t none;
+    sigemptyset(&none);
+    ::pthread_sigmask(SIG_SETMASK, &none, nullptr); // a clean mask, whatever tfrun's parent blocked
+    report->step = SpawnStep::exec;                 // from here on, only exec can fail
     return {};
+  }
+
+  // Boost.Process 1.81's launchers end a failed child with ::exit(), which runs static destructors and
+  // atexit handlers; in a vfork child they run on the parent's memory and deadlock it. This hook runs
+  // first and never returns. (1.81 only calls an on_exec_error whose signature also matches the
+  // five-argument form it probes for, hence the variadic one.)
+  template <typename Launcher, typename... Ignored> void on_exec_error(Launcher&, Ignored&&...) const {
+    if (report->error == 0) {
+      report->error = errno;
+    }
+    ::_exit(127);
+  }
+
+  bp::error_code fail(SpawnStep step) const {
+    report->step = step;
+    report->error = errno;
+    return {errno, bp::system_category()};
   }
 
   bool redirect() const {
     const int in = request.stdin_fd >= 0 ? request.stdin_fd : null_fd;
-    if (in >= 0 && in != STDIN_FILENO && ::dup2(in, STDIN_FILENO) < 0) {
+    if (in < 0) {
+      errno = ENOENT; // /dev/null could not be opened
+      return false;
+    }
+    if (in != STDIN_FILENO && ::dup2(in, STDIN_FILENO) < 0) {
       return false;
     }
     if (request.output_fd >= 0) {
@@ -84,25 +133,20 @@ struct ChildSetup {
     }
   }
 
-  // Boost.Process 1.81 leaks duplicate pipe ends into children; close-on-exec (not close) keeps the
-  // launcher's own exec-error pipe working.
-  static void mark_inherited_fds_cloexec() {
-    if (::syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC) == 0) {
-      return;
+  // Async-signal-safe: digits into the room reserved after "LISTEN_PID=".
+  static void write_own_pid(char* entry) {
+    char* digits = std::strchr(entry, '=') + 1;
+    char reversed[16];
+    int count = 0;
+    for (auto pid = static_cast<unsigned>(::getpid()); pid != 0 || count == 0; pid /= 10) {
+      reversed[count++] = static_cast<char>('0' + pid % 10);
     }
-    const long max_fd = ::sysconf(_SC_OPEN_MAX);
-    for (int fd = 3; fd < max_fd; ++fd) {
-      ::fcntl(fd, F_SETFD, FD_CLOEXEC);
+    for (int i = 0; i < count; ++i) {
+      digits[i] = reversed[count - 1 - i];
     }
+    digits[count] = '\0';
   }
 };
-
-// Launching through a context that owns no descriptors: the launcher's notify_fork re-registers every
-// descriptor of its context in the child, which would make each spawn cost grow with the live children.
-boost::asio::io_context& launch_context() {
-  static boost::asio::io_context context;
-  return context;
-}
 
 int null_device() {
   static const int fd = ::open("/dev/null", O_RDWR | O_CLOEXEC);
@@ -114,7 +158,36 @@ bool is_executable_file(const std::string& path) {
   return ::stat(path.c_str(), &info) == 0 && S_ISREG(info.st_mode) && ::access(path.c_str(), X_OK) == 0;
 }
 
+std::string first_bytes_of(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0) {
+    return {};
+  }
+  char buffer[256];
+  const auto got = ::read(fd, buffer, sizeof buffer);
+  ::close(fd);
+  return got > 0 ? std::string(buffer, static_cast<std::size_t>(got)) : std::string();
+}
+
+std::size_t bytes_of(const std::vector<std::string>& strings) {
+  std::size_t total = 0;
+  for (const auto& entry : strings) {
+    total += entry.size() + 1 + sizeof(char*);
+  }
+  return total;
+}
+
 } // namespace
+
+void raise_open_file_limit() {
+  struct rlimit limit {};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur >= limit.rlim_max) {
+    return;
+  }
+  g_inherited_file_limit = limit;
+  limit.rlim_cur = limit.rlim_max;
+  g_file_limit_raised = ::setrlimit(RLIMIT_NOFILE, &limit) == 0;
+}
 
 std::string find_on_path(const std::string& program, const std::string& path_value) {
   if (program.find('/') != std::string::npos) {
@@ -141,27 +214,95 @@ std::string find_on_path(const std::string& program, const std::string& path_val
   return fallback;
 }
 
-SpawnResult spawn(const SpawnRequest& request) {
+namespace {
+
+SpawnResult launch(const SpawnRequest& request) {
+  std::vector<std::string> env = request.env;
+  char* listen_pid_entry = nullptr;
+  if (request.inherited_listen_fds > 0) {
+    std::erase_if(env, [](const std::string& entry) { return entry.starts_with("LISTEN_PID="); });
+    env.push_back("LISTEN_PID=" + std::string(15, '0')); // room for any pid, written by the child
+    listen_pid_entry = env.back().data();
+  }
   std::vector<const char*> envp;
-  envp.reserve(request.env.size() + 1);
-  for (const auto& entry : request.env) {
+  envp.reserve(env.size() + 1);
+  for (const auto& entry : env) {
     envp.push_back(entry.c_str());
   }
   envp.push_back(nullptr);
+  ChildReport report;
+  const ChildSetup setup{request, envp.data(), listen_pid_entry, null_device(), &report};
   SignalGuard blocked;
+  // A context of its own per launch, with no service yet when the launcher forks: the launcher calls
+  // notify_fork on it in the vfork child, and with services registered (a reactor, the SIGCHLD
+  // signal_set every process handle carries) that call would rewrite descriptors and allocate in memory
+  // the child shares with tfrun. A long-lived context would have them after its first launch.
+  boost::asio::io_context context;
   // vfork: the child borrows tfrun's memory until exec instead of copying its page tables, whose size
-  // grows with every child; with fork, starting N children cost O(N^2). Everything in ChildSetup is a
-  // syscall on the child's own signal dispositions, descriptors and group, which vfork does not share.
+  // grows with every child; with fork, starting N children cost O(N^2).
   bp::posix::vfork_launcher launcher;
   try {
-    auto process = launcher(launch_context().get_executor(), request.program, request.args,
-                            ChildSetup{request, envp.data(), null_device()});
+    auto process = launcher(context.get_executor(), request.program, request.args, setup);
     const pid_t pid = process.id();
     process.detach();
-    return {pid, 0};
+    return {pid, 0, SpawnStep::none};
   } catch (const bp::system_error& error) {
-    return {-1, error.code().value() != 0 ? error.code().value() : EIO};
+    if (launcher.pid > 0) {
+      // The child ended itself with _exit before tfrun resumed. Its pid was never handed out, so this
+      // wait cannot take a status the reaper is owed.
+      int status = 0;
+      while (::waitpid(launcher.pid, &status, 0) < 0 && errno == EINTR) {
+      }
+      const int error_number = report.error != 0 ? report.error : error.code().value();
+      return {-1, error_number != 0 ? error_number : EIO,
+              report.step == SpawnStep::none ? SpawnStep::exec : report.step};
+    }
+    const int error_number = error.code().value() != 0 ? error.code().value() : EIO;
+    return {-1, error_number, SpawnStep::fork};
   }
+}
+} // namespace
+
+SpawnResult spawn(const SpawnRequest& request) {
+  auto result = launch(request);
+  if (result.failed_step == SpawnStep::exec && result.error == ENOEXEC && request.program != "/bin/sh") {
+    // An executable file without "#!": run by /bin/sh, as execvp and every shell do (foreman's users
+    // rely on it).
+    auto as_script = request;
+    as_script.program = "/bin/sh";
+    as_script.args.insert(as_script.args.begin(), request.program);
+    result = launch(as_script);
+  }
+  return result;
+}
+
+std::string describe_spawn_failure(const SpawnRequest& request, const SpawnResult& result) {
+  const std::string reason = std::strerror(result.error);
+  switch (result.failed_step) {
+  case SpawnStep::fork: return "cannot start a process: " + reason;
+  case SpawnStep::descriptors:
+    return null_device() < 0 ? "cannot open /dev/null for its stdin: " + std::string(std::strerror(ENOENT))
+                             : "cannot set up its stdin/stdout: " + reason;
+  case SpawnStep::directory: return "cannot change to directory '" + request.cwd + "': " + reason;
+  case SpawnStep::none:
+  case SpawnStep::exec: break;
+  }
+  std::string message = "cannot execute " + request.program + ": " + reason;
+  if (result.error == ENOENT && ::access(request.program.c_str(), F_OK) == 0) {
+    // The file is there: what is missing is the interpreter its first line names.
+    if (const auto interpreter = core::shebang_interpreter(first_bytes_of(request.program))) {
+      message += " (interpreter " + *interpreter + ")";
+    }
+  } else if (result.error == E2BIG) {
+    message += " (arguments and environment take " +
+               std::to_string((bytes_of(request.args) + bytes_of(request.env)) / 1024) +
+               " KiB; a single variable may hold at most 128 KiB)";
+  }
+  return message;
+}
+
+int spawn_failure_status(const SpawnResult& result) {
+  return result.failed_step == SpawnStep::exec && result.error == ENOENT ? 127 : 126;
 }
 
 } // namespace tfrun::os

@@ -38,7 +38,13 @@ struct LoadRequest {
 [[nodiscard]] Model load_model(const GivenOptions& given, const core::Environment& inherited,
                                const LoadRequest& request, std::ostream& diagnostics_out);
 
-// The environment of one instance (or of a one-off when `instance` is null).
-[[nodiscard]] core::Environment child_environment(const Model& model, const core::Instance* instance);
+// The environment of one instance (or of a one-off when `instance` is null). A one-off named after a
+// Procfile type (`one_off_type`) gets that type's tfrun.toml `env` too, exactly as `start` gives it.
+[[nodiscard]] core::Environment child_environment(const Model& model, const core::Instance* instance,
+                                                  const std::string& one_off_type = {});
+
+// Where the instances of `type` run: the app's root, or the type's tfrun.toml `cwd` under it. Throws
+// MissingFileError naming tfrun.toml's line when that is not a directory.
+[[nodiscard]] std::string working_directory_of(const Model& model, const std::string& type);
 
 } // namespace tfrun::app

@@ -51,6 +51,7 @@ struct ProcessSettings {
   ReadyCheck ready;
   std::vector<std::pair<std::string, std::string>> env;
   std::optional<std::string> cwd;
+  int cwd_line = 0; // where `cwd` is set, for messages
 };
 
 // Top-level keys mirror the long command-line options.

@@ -18,7 +18,6 @@ struct OneOffPlan {
   std::string cwd; // empty: the caller's directory
   core::Duration timeout{5000};
   core::SignalTarget signal_target = core::SignalTarget::group;
-  std::string display_name; // for messages: what the user typed
 };
 
 // Runs to completion; returns the command's status (128+n when killed by signal n).

@@ -11,8 +11,6 @@ namespace tfrun::os {
 // PR_SET_CHILD_SUBREAPER: orphaned descendants come back to tfrun instead of init. False where unsupported.
 bool become_child_subreaper();
 [[nodiscard]] bool is_pid1();
-// Soft RLIMIT_NOFILE up to the hard limit: each child costs a pipe.
-void raise_open_file_limit();
 
 // kill(-pgid, sig); false when the group no longer exists.
 bool signal_group(pid_t pgid, int sig);

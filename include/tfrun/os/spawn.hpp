@@ -17,19 +17,37 @@ struct SpawnRequest {
   int output_fd = -1;            // stdout and stderr; -1: inherit both
   bool new_process_group = true; // setpgid(0, 0)
   bool take_terminal = false;    // become the terminal's foreground process group (tfrun run)
+  // Descriptors 3 .. 3+n-1 stay open in the child (socket activation: LISTEN_FDS); LISTEN_PID in `env`
+  // is rewritten to the child's own pid, which is what sd_listen_fds checks.
+  int inherited_listen_fds = 0;
 };
+
+// The step of the child's set-up that failed, so the message can name the real cause.
+enum class SpawnStep { none, fork, descriptors, directory, exec };
 
 struct SpawnResult {
   pid_t pid = -1;
-  int error = 0; // errno of the failure (exec, chdir, fork); 0 on success
+  int error = 0; // errno of the failure; 0 on success
+  SpawnStep failed_step = SpawnStep::none;
 };
 
-// Call with every signal blocked (SignalGuard); the child restores `original_mask` and resets every
-// disposition to default just before exec, so a signal sent at once is neither lost nor misrouted.
+// Call with every signal blocked (SignalGuard); the child starts with an empty signal mask, every
+// disposition at its default and the RLIMIT_NOFILE soft limit tfrun was started with. A child that could
+// not exec has already been reaped when this returns: its pid is never handed out.
 [[nodiscard]] SpawnResult spawn(const SpawnRequest& request);
+
+// What went wrong, for a message: "cannot execute ./bad.sh: No such file or directory (interpreter
+// /nonexistent)", "cannot change to directory 'x': Not a directory", ...
+[[nodiscard]] std::string describe_spawn_failure(const SpawnRequest& request, const SpawnResult& result);
+
+// The exit status a shell gives a command that could not run: 127 when it is nowhere, 126 otherwise.
+[[nodiscard]] int spawn_failure_status(const SpawnResult& result);
 
 // Resolves `program` on PATH (from `path_value`) like execvp; returns it unchanged when it has a '/'.
 // Empty when not found anywhere.
 [[nodiscard]] std::string find_on_path(const std::string& program, const std::string& path_value);
+
+// Records the RLIMIT_NOFILE soft limit children get back, then raises tfrun's own to the hard limit.
+void raise_open_file_limit();
 
 } // namespace tfrun::os
