@@ -8,63 +8,99 @@ using Phase = InstancePhase;
 using Event = InstanceEvent;
 using Action = InstanceAction;
 
+struct Row {
+  Phase from;
+  Event event;
+  Phase next;
+  Action action;
+};
+
+// Every transition there is; any (phase, event) pair not listed is refused. Read it by phase.
+constexpr Row k_rows[] = {
+    // Not started: a stop means it never starts (and a scheduled restart is dropped).
+    {Phase::pending, Event::spawned, Phase::running, Action::none},
+    {Phase::pending, Event::spawn_failed, Phase::finished, Action::report_exit},
+    {Phase::pending, Event::stop_requested, Phase::finished, Action::none},
+    {Phase::pending, Event::kill_now, Phase::finished, Action::none},
+
+    {Phase::running, Event::stop_requested, Phase::stopping, Action::send_stop_signal},
+    {Phase::running, Event::kill_now, Phase::killed, Action::send_kill},
+    {Phase::running, Event::reaped, Phase::exited, Action::drain_output},
+    {Phase::running, Event::pipe_closed, Phase::running_closed, Action::none},
+
+    {Phase::stopping, Event::grace_expired, Phase::killed, Action::send_kill},
+    {Phase::stopping, Event::kill_now, Phase::killed, Action::send_kill},
+    {Phase::stopping, Event::reaped, Phase::exited, Action::drain_output},
+    {Phase::stopping, Event::pipe_closed, Phase::stopping_closed, Action::none},
+
+    {Phase::killed, Event::reaped, Phase::exited, Action::drain_output},
+    {Phase::killed, Event::pipe_closed, Phase::killed_closed, Action::none},
+
+    {Phase::running_closed, Event::stop_requested, Phase::stopping_closed, Action::send_stop_signal},
+    {Phase::running_closed, Event::kill_now, Phase::killed_closed, Action::send_kill},
+    {Phase::running_closed, Event::reaped, Phase::finished, Action::report_exit},
+
+    {Phase::stopping_closed, Event::grace_expired, Phase::killed_closed, Action::send_kill},
+    {Phase::stopping_closed, Event::kill_now, Phase::killed_closed, Action::send_kill},
+    {Phase::stopping_closed, Event::reaped, Phase::finished, Action::report_exit},
+
+    {Phase::killed_closed, Event::reaped, Phase::finished, Action::report_exit},
+
+    // Reaped, output held open by something it left behind: only that is signalled, never the pid.
+    {Phase::exited, Event::stop_requested, Phase::exited, Action::stop_leftovers},
+    {Phase::exited, Event::grace_expired, Phase::exited, Action::kill_leftovers},
+    {Phase::exited, Event::kill_now, Phase::exited, Action::kill_leftovers},
+    {Phase::exited, Event::pipe_closed, Phase::finished, Action::report_exit},
+
+    {Phase::finished, Event::restart_scheduled, Phase::backoff, Action::none},
+
+    {Phase::backoff, Event::stop_requested, Phase::finished, Action::none},
+    {Phase::backoff, Event::kill_now, Phase::finished, Action::none},
+    {Phase::backoff, Event::restart_due, Phase::pending, Action::none},
+};
+
+using Table = std::array<std::array<std::optional<InstanceTransition>, k_instance_event_count>, k_instance_phase_count>;
+
+constexpr Table build_table() {
+  Table table{};
+  for (const auto& row : k_rows) {
+    table[static_cast<std::size_t>(row.from)][static_cast<std::size_t>(row.event)] =
+        InstanceTransition{row.next, row.action};
+  }
+  return table;
+}
+
+constexpr Table k_table = build_table();
+
 } // namespace
 
-std::vector<InstanceAction> InstanceState::on(InstanceEvent event) {
-  switch (event) {
-  case Event::spawned:
-    if (phase == Phase::pending) {
-      phase = Phase::running;
-    }
-    return {};
-  case Event::spawn_failed:
-    phase = Phase::finished;
-    reaped = drained = true;
-    return {Action::report_exit};
-  case Event::stop_requested:
-    if (phase == Phase::running) {
-      phase = Phase::stopping;
-      return {Action::send_stop_signal};
-    }
-    if (phase == Phase::pending || phase == Phase::backoff) {
-      phase = Phase::finished; // not running: nothing to stop, and no restart any more
-    }
-    // Reaped but not drained: the rest of its group (a background grandchild) still holds the pipe.
-    return phase == Phase::exited ? std::vector<Action>{Action::send_stop_signal} : std::vector<Action>{};
-  case Event::grace_expired:
-  case Event::kill_now:
-    if (phase == Phase::running || phase == Phase::stopping) {
-      phase = Phase::killed;
-      needed_kill = true;
-      return {Action::send_kill};
-    }
-    if (phase == Phase::pending || phase == Phase::backoff) {
-      phase = Phase::finished;
-    }
-    return phase == Phase::exited ? std::vector<Action>{Action::send_kill} : std::vector<Action>{};
-  case Event::reaped:
-    reaped = true;
-    phase = drained ? Phase::finished : Phase::exited;
-    return drained ? std::vector<Action>{Action::report_exit} : std::vector<Action>{Action::close_pipe_later};
-  case Event::pipe_closed:
-    drained = true;
-    if (reaped) {
-      phase = Phase::finished;
-      return {Action::report_exit};
-    }
-    return {};
-  case Event::restart_scheduled:
-    if (phase == Phase::finished) {
-      phase = Phase::backoff;
-    }
-    return {};
-  case Event::restart_due:
-    if (phase == Phase::backoff) {
-      *this = InstanceState{}; // a new life: pending, nothing reaped or drained
-    }
-    return {};
+std::optional<InstanceTransition> instance_transition(InstancePhase phase, InstanceEvent event) {
+  return k_table[static_cast<std::size_t>(phase)][static_cast<std::size_t>(event)];
+}
+
+InstanceAction InstanceState::on(InstanceEvent event) {
+  const auto transition = instance_transition(phase, event);
+  if (!transition) {
+    return Action::none;
   }
-  return {};
+  phase = transition->next;
+  return transition->action;
+}
+
+bool InstanceState::alive() const {
+  switch (phase) {
+  case Phase::running:
+  case Phase::stopping:
+  case Phase::killed:
+  case Phase::running_closed:
+  case Phase::stopping_closed:
+  case Phase::killed_closed: return true;
+  case Phase::pending:
+  case Phase::exited:
+  case Phase::finished:
+  case Phase::backoff: return false;
+  }
+  return false;
 }
 
 std::string_view to_string(InstancePhase phase) {
@@ -73,9 +109,40 @@ std::string_view to_string(InstancePhase phase) {
   case Phase::running: return "running";
   case Phase::stopping: return "stopping";
   case Phase::killed: return "killed";
+  case Phase::running_closed: return "running_closed";
+  case Phase::stopping_closed: return "stopping_closed";
+  case Phase::killed_closed: return "killed_closed";
   case Phase::exited: return "exited";
   case Phase::finished: return "finished";
   case Phase::backoff: return "backoff";
+  }
+  return "unknown";
+}
+
+std::string_view to_string(InstanceEvent event) {
+  switch (event) {
+  case Event::spawned: return "spawned";
+  case Event::spawn_failed: return "spawn_failed";
+  case Event::stop_requested: return "stop_requested";
+  case Event::grace_expired: return "grace_expired";
+  case Event::kill_now: return "kill_now";
+  case Event::reaped: return "reaped";
+  case Event::pipe_closed: return "pipe_closed";
+  case Event::restart_scheduled: return "restart_scheduled";
+  case Event::restart_due: return "restart_due";
+  }
+  return "unknown";
+}
+
+std::string_view to_string(InstanceAction action) {
+  switch (action) {
+  case Action::none: return "none";
+  case Action::send_stop_signal: return "send_stop_signal";
+  case Action::send_kill: return "send_kill";
+  case Action::stop_leftovers: return "stop_leftovers";
+  case Action::kill_leftovers: return "kill_leftovers";
+  case Action::drain_output: return "drain_output";
+  case Action::report_exit: return "report_exit";
   }
   return "unknown";
 }

@@ -16,13 +16,16 @@ Supervisor::Impl::Impl(SupervisorPlan plan)
       m_sink(STDOUT_FILENO, [this] { asio::post(m_io, [this] { on_sink_event(); }); }),
       m_out(m_sink, m_plan.log_format, m_plan.style),
       m_reaper([this](pid_t pid, const core::ProcessExit& exit) { on_reaped(pid, exit); }), m_gate(m_plan.types),
-      m_quiet_timer(m_io), m_drain_timer(m_io), m_leftover_timer(m_io) {
+      m_quiet_timer(m_io), m_drain_timer(m_io), m_leftover_timer(m_io), m_unkillable_timer(m_io) {
   for (const auto& instance : m_plan.instances) {
     auto child = std::make_unique<SupervisedChild>(m_io, instance);
     child->source = m_out.make_source(instance.name, instance.type, core::palette_color(instance.type_index));
     m_children.push_back(std::move(child));
   }
   for (const auto& wave : m_gate.shutdown_waves()) {
+    for (const auto& type : wave) {
+      m_wave_of_type[type] = m_stop_waves.size();
+    }
     auto& children = m_stop_waves.emplace_back();
     for (auto& child : m_children) {
       if (std::find(wave.begin(), wave.end(), child->plan.type) != wave.end()) {
@@ -147,12 +150,13 @@ void Supervisor::Impl::spawn_child(SupervisedChild& child) {
     // As a shell reports a command it cannot run: the instance exits with 127 or 126, and its restart
     // policy decides what follows.
     m_out.system_line(child.plan.name + " could not start: " + os::describe_spawn_failure(request, result));
-    child.exit = core::ProcessExit{false, os::spawn_failure_status(result), 0};
     child.spawn_failed = result.failed_step == os::SpawnStep::fork; // tfrun's own limits: stop everything
-    if (child.spawn_failed) {
-      child.exit = core::ProcessExit{false, core::exit_code::system, 0};
-    }
+    child.started_at = Clock::now(); // a life of zero length: it must not reset the restart backoff
+    on_exit_known(
+        child,
+        core::ProcessExit{false, child.spawn_failed ? core::exit_code::system : os::spawn_failure_status(result), 0});
     apply(child, InstanceEvent::spawn_failed);
+    stop_if_verdict_says(child);
     return;
   }
   child.pid = result.pid;
@@ -241,7 +245,7 @@ void Supervisor::Impl::close_pipe(SupervisedChild& child) {
 void Supervisor::Impl::on_sink_event() {
   if (m_sink.broken() && !m_stopping) {
     // stdout went away (`tfrun start | head`): stop as if asked to, as a SIGPIPE'd program would.
-    begin_stop(core::exit_code::signal_base + SIGPIPE);
+    begin_stop(core::exit_code::signal_base + SIGPIPE, StopCause::failure);
   }
   resume_paused_readers();
 }

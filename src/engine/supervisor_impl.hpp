@@ -45,9 +45,19 @@ constexpr std::chrono::milliseconds k_drain_after_exit{1000};
 // Readiness: how often a port is tried and a failed command run again.
 constexpr std::chrono::milliseconds k_port_probe_interval{100};
 constexpr std::chrono::milliseconds k_command_probe_interval{250};
+// When one instance's exit stops the formation, an instance started less than this long ago gets the
+// rest of it before its stop signal: `a: echo one` and `b: echo two` both print, as under foreman.
+constexpr std::chrono::milliseconds k_settle_time{500};
+// After the last SIGKILL round of a stop, how long tfrun waits for what it cannot kill (a process in
+// uninterruptible sleep, another pid namespace's init) before it names it and exits.
+constexpr std::chrono::milliseconds k_unkillable_wait{2000};
 
 } // namespace supervisor_limits
 using namespace supervisor_limits;
+
+// Why the formation is stopping: a just-started instance gets its settle time only when another
+// instance's exit caused the stop, never when the user asked for it.
+enum class StopCause { signal, instance_exit, everything_finished, failure };
 
 struct Supervisor::Impl {
   explicit Impl(SupervisorPlan plan);
@@ -92,19 +102,26 @@ struct Supervisor::Impl {
   void on_signal(int sig);
   void send_to_child(SupervisedChild& child, int sig);
   void on_reaped(pid_t pid, const core::ProcessExit& exit);
+  void on_exit_known(SupervisedChild& child, const core::ProcessExit& exit);
+  void stop_if_verdict_says(SupervisedChild& child);
   void apply(SupervisedChild& child, InstanceEvent event);
+  void arm_grace(SupervisedChild& child);
   void report_exit(SupervisedChild& child);
-  void judge_exit(SupervisedChild& child, const core::ProcessExit& exit);
+  void report_exit_during_stop(SupervisedChild& child, const core::ProcessExit& exit);
+  void carry_out(SupervisedChild& child, const core::ProcessExit& exit, const core::ExitVerdict& verdict);
   void schedule_restart(SupervisedChild& child, core::Duration delay);
   void stop_when_nothing_is_left();
 
   // Shutdown (supervisor_shutdown.cpp)
-  void begin_stop(int status);
+  void begin_stop(int status, StopCause cause);
   void stop_next_waves();
+  void stop_child(SupervisedChild& child);
+  [[nodiscard]] std::size_t wave_of_leftover(pid_t pid) const;
   void on_grace_expired(SupervisedChild& child);
   void kill_everything();
   void arm_final_drain();
   void signal_leftovers(int sig);
+  void give_up_on_unkillable();
   void maybe_finish();
 
   SupervisorPlan m_plan;
@@ -119,6 +136,7 @@ struct Supervisor::Impl {
   core::StartGate m_gate;
   std::deque<SupervisedChild*> m_spawn_queue;
   std::vector<std::vector<SupervisedChild*>> m_stop_waves; // dependents first
+  std::unordered_map<std::string, std::size_t> m_wave_of_type;
   std::size_t m_wave = 0;
   bool m_wave_signalled = false;
   os::NotifyDirectory m_notify_dir;
@@ -130,10 +148,13 @@ struct Supervisor::Impl {
   asio::steady_timer m_quiet_timer;
   asio::steady_timer m_drain_timer;
   asio::steady_timer m_leftover_timer; // SIGKILL for adopted leftovers once every grace has passed
-  int m_dev_null = -1;                 // where readiness commands write
+  asio::steady_timer m_unkillable_timer;
+  int m_dev_null = -1; // where readiness commands write
   bool m_stopping = false;
+  StopCause m_stop_cause = StopCause::signal;
   bool m_killing = false;           // SIGKILL for everything (a second Ctrl-C)
   bool m_leftover_deadline = false; // adopted leftovers get SIGKILL from now on
+  bool m_unkillable_armed = false;
   bool m_done = false;
   std::optional<int> m_exit_status;
 };

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// The supervisor's signals, exits and restarts (DESIGN.md §7; the lifecycle keys of tfrun.toml).
+// The supervisor's signals, exits and restarts (docs/lifecycle.md: the lifecycle keys of tfrun.toml).
 #include "supervisor_impl.hpp"
 
 #include <csignal>
@@ -43,7 +43,7 @@ void Supervisor::Impl::on_signal(int sig) {
     if (!m_stopping) {
       m_out.system_line(core::signal_name(sig) + " received, stopping" +
                         (sig == SIGHUP ? std::string() : " (again to kill at once)"));
-      begin_stop(core::exit_code::signal_base + sig);
+      begin_stop(core::exit_code::signal_base + sig, StopCause::signal);
     } else if (sig != SIGHUP && !m_killing) {
       m_out.system_line(core::signal_name(sig) + " received again, killing");
       kill_everything();
@@ -70,7 +70,10 @@ void Supervisor::Impl::on_signal(int sig) {
 }
 
 void Supervisor::Impl::send_to_child(SupervisedChild& child, int sig) {
-  if (child.plan.signal_target == core::SignalTarget::main && child.state.alive()) {
+  if (!child.state.alive()) {
+    return; // reaped (its pid may be another process's by now) or never started
+  }
+  if (child.plan.signal_target == core::SignalTarget::main) {
     os::signal_process(child.pid, sig);
     return;
   }
@@ -93,68 +96,109 @@ void Supervisor::Impl::on_reaped(pid_t pid, const core::ProcessExit& exit) {
       m_out.system_line(leftover->second + " (pid " + std::to_string(pid) + ", left behind) killed by SIGKILL");
     }
     m_leftovers.erase(pid);
-  } else {
-    SupervisedChild& child = *found->second;
-    m_by_pid.erase(found);
-    child.exit = exit;
-    apply(child, InstanceEvent::reaped);
+    return;
+  }
+  SupervisedChild& child = *found->second;
+  m_by_pid.erase(found);
+  on_exit_known(child, exit);
+  apply(child, InstanceEvent::reaped);
+  stop_if_verdict_says(child);
+}
+
+void Supervisor::Impl::on_exit_known(SupervisedChild& child, const core::ProcessExit& exit) {
+  child.exit = exit;
+  if (m_stopping || child.spawn_failed) {
+    return; // part of the shutdown (or tfrun's own failure): no policy to ask
+  }
+  const auto uptime = std::chrono::duration_cast<core::Duration>(Clock::now() - child.started_at);
+  child.verdict = core::judge_exit(child.plan.policy, child.restarts, exit, uptime);
+}
+
+// The formation stops at the exit that made it stop, not when that process's output is drained: a
+// grandchild may hold the pipe open, and the next process to exit must not take the status.
+void Supervisor::Impl::stop_if_verdict_says(SupervisedChild& child) {
+  if (!child.verdict || !child.exit) {
+    return;
+  }
+  const auto outcome = child.verdict->outcome;
+  if (outcome == core::ExitOutcome::give_up || outcome == core::ExitOutcome::abort_start ||
+      outcome == core::ExitOutcome::stop_formation) {
+    begin_stop(core::exit_status_of(*child.exit), StopCause::instance_exit);
   }
 }
 
 void Supervisor::Impl::apply(SupervisedChild& child, InstanceEvent event) {
-  for (const auto action : child.state.on(event)) {
-    switch (action) {
-    case InstanceAction::send_stop_signal:
-      send_to_child(child, child.plan.stop_signal);
-      send_to_child(child, SIGCONT); // a stopped process cannot act on the stop signal
-      child.kill_timer.expires_after(child.plan.timeout);
-      child.kill_timer.async_wait([this, &child](const boost::system::error_code& ec) {
-        if (!ec) {
-          on_grace_expired(child);
-        }
-      });
-      break;
-    case InstanceAction::send_kill:
-      os::signal_group(child.pid, SIGKILL);
-      os::signal_process(child.pid, SIGKILL);
-      break;
-    case InstanceAction::report_exit: report_exit(child); break;
-    case InstanceAction::close_pipe_later:
-      child.drain_timer.expires_after(k_drain_after_exit);
-      child.drain_timer.async_wait([this, &child](const boost::system::error_code& ec) {
-        if (!ec) {
-          close_pipe(child);
-        }
-      });
-      break;
-    }
+  switch (child.state.on(event)) {
+  case InstanceAction::none: break;
+  case InstanceAction::send_stop_signal:
+    send_to_child(child, child.plan.stop_signal);
+    send_to_child(child, SIGCONT); // a stopped process cannot act on the stop signal
+    arm_grace(child);
+    break;
+  case InstanceAction::send_kill:
+    child.kill_cause = event == InstanceEvent::kill_now ? SupervisedChild::KillCause::asked
+                                                        : SupervisedChild::KillCause::grace_expired;
+    os::signal_group(child.pid, SIGKILL);
+    os::signal_process(child.pid, SIGKILL);
+    break;
+  case InstanceAction::stop_leftovers:
+    // Its pid was reaped: only the group is signalled, and only while a child of tfrun still belongs to
+    // it, which keeps that group id from being reused.
+    os::signal_group_if_held(child.pid, child.plan.stop_signal);
+    arm_grace(child);
+    break;
+  case InstanceAction::kill_leftovers: os::signal_group_if_held(child.pid, SIGKILL); break;
+  case InstanceAction::drain_output:
+    child.drain_timer.expires_after(k_drain_after_exit);
+    child.drain_timer.async_wait([this, &child](const boost::system::error_code& ec) {
+      if (!ec) {
+        close_pipe(child);
+      }
+    });
+    break;
+  case InstanceAction::report_exit: report_exit(child); break;
   }
+}
+
+void Supervisor::Impl::arm_grace(SupervisedChild& child) {
+  child.kill_timer.expires_after(child.plan.timeout);
+  child.kill_timer.async_wait([this, &child](const boost::system::error_code& ec) {
+    if (!ec) {
+      on_grace_expired(child);
+    }
+  });
 }
 
 void Supervisor::Impl::report_exit(SupervisedChild& child) {
   child.kill_timer.cancel();
   const auto exit = child.exit.value_or(core::ProcessExit{});
-  if (m_stopping || child.spawn_failed) {
-    if (child.state.needed_kill && exit.signaled && exit.signal == SIGKILL) {
-      m_out.system_line(child.plan.name + " killed by SIGKILL after " + core::describe_duration(child.plan.timeout) +
-                        " grace");
-    } else if (!child.spawn_failed) {
-      m_out.system_line(child.plan.name + " " + core::describe_exit(exit));
-    }
-    begin_stop(core::exit_status_of(exit)); // does nothing when already stopping
-    maybe_finish();
-    return;
+  auto verdict = std::exchange(child.verdict, std::nullopt);
+  if (verdict && !(m_stopping && verdict->outcome == core::ExitOutcome::restart)) {
+    carry_out(child, exit, *verdict);
+  } else {
+    report_exit_during_stop(child, exit);
   }
-  judge_exit(child, exit);
   maybe_finish();
 }
 
-// An exit tfrun did not ask for: the type's lifecycle policy decides what follows.
-void Supervisor::Impl::judge_exit(SupervisedChild& child, const core::ProcessExit& exit) {
-  const auto uptime = std::chrono::duration_cast<core::Duration>(Clock::now() - child.started_at);
-  const auto verdict = core::judge_exit(child.plan.policy, child.restarts, exit, uptime);
+void Supervisor::Impl::report_exit_during_stop(SupervisedChild& child, const core::ProcessExit& exit) {
+  const bool killed = exit.signaled && exit.signal == SIGKILL;
+  if (killed && child.kill_cause == SupervisedChild::KillCause::grace_expired) {
+    m_out.system_line(child.plan.name + " killed by SIGKILL after " + core::describe_duration(child.plan.timeout) +
+                      " grace");
+  } else if (killed && child.kill_cause == SupervisedChild::KillCause::asked) {
+    m_out.system_line(child.plan.name + " killed by SIGKILL at once (asked twice)");
+  } else if (!child.spawn_failed) {
+    m_out.system_line(child.plan.name + " " + core::describe_exit(exit));
+  }
+  child.kill_cause = SupervisedChild::KillCause::none;
+  begin_stop(core::exit_status_of(exit), StopCause::instance_exit); // does nothing when already stopping
+}
+
+// An exit tfrun did not ask for, judged by the type's lifecycle policy when it happened.
+void Supervisor::Impl::carry_out(SupervisedChild& child, const core::ProcessExit& exit,
+                                 const core::ExitVerdict& verdict) {
   const auto& name = child.plan.name;
-  const auto status = core::exit_status_of(exit);
   switch (verdict.outcome) {
   case core::ExitOutcome::restart:
     m_out.system_line(name + " " + core::describe_exit(exit) + "; restart " + std::to_string(verdict.attempt) + " in " +
@@ -181,17 +225,17 @@ void Supervisor::Impl::judge_exit(SupervisedChild& child, const core::ProcessExi
     m_out.system_line(name + " " + core::describe_exit(exit)); // foreman's rule: any exit stops the formation
     break;
   }
-  begin_stop(status);
+  begin_stop(core::exit_status_of(exit), StopCause::instance_exit); // already begun at the exit, unless drained
 }
 
 void Supervisor::Impl::schedule_restart(SupervisedChild& child, core::Duration delay) {
-  (void)child.state.on(InstanceEvent::restart_scheduled);
+  apply(child, InstanceEvent::restart_scheduled);
   child.restart_timer.expires_after(delay);
   child.restart_timer.async_wait([this, &child](const boost::system::error_code& ec) {
     if (ec || m_stopping) {
       return;
     }
-    (void)child.state.on(InstanceEvent::restart_due);
+    apply(child, InstanceEvent::restart_due);
     spawn_child(child);
   });
 }
@@ -202,7 +246,7 @@ void Supervisor::Impl::stop_when_nothing_is_left() {
       std::all_of(m_children.begin(), m_children.end(), [](const auto& child) { return child->state.finished(); });
   if (all_done && !m_stopping) {
     m_out.system_line("every process has finished");
-    begin_stop(core::exit_code::success);
+    begin_stop(core::exit_code::success, StopCause::everything_finished);
   }
 }
 

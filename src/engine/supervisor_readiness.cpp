@@ -44,7 +44,7 @@ void Supervisor::Impl::prepare_notify_socket(SupervisedChild& child) {
     receive_notify(child);
   } catch (const std::system_error& error) {
     m_out.system_line(child.plan.name + " cannot get a notify socket: " + error.what());
-    begin_stop(core::exit_code::system);
+    begin_stop(core::exit_code::system, StopCause::failure);
   }
 }
 
@@ -126,7 +126,7 @@ void Supervisor::Impl::run_probe_command(SupervisedChild& child) {
   const auto result = os::spawn(request);
   if (result.error != 0) {
     m_out.system_line(child.plan.name + " cannot run its readiness command: /bin/sh: " + std::strerror(result.error));
-    begin_stop(core::exit_code::system);
+    begin_stop(core::exit_code::system, StopCause::failure);
     return;
   }
   child.readiness.probe_pid = result.pid;
@@ -179,7 +179,7 @@ void Supervisor::Impl::on_ready_timeout(SupervisedChild& child) {
   const auto timeout = child.plan.ready.timeout.value_or(core::k_default_ready_timeout);
   m_out.system_line(child.plan.name + " not ready after " + core::describe_duration(timeout) +
                     " (ready: " + describe_ready(child.plan) + "), stopping");
-  begin_stop(core::exit_code::unavailable);
+  begin_stop(core::exit_code::unavailable, StopCause::failure);
 }
 
 void Supervisor::Impl::stop_readiness(SupervisedChild& child) {

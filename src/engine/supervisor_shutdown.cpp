@@ -1,18 +1,30 @@
 // SPDX-License-Identifier: MIT
-// The supervisor's shutdown (DESIGN.md §7): dependents stop before what they depend on, a grace period
-// then SIGKILL for each, adopted leftovers last, and tfrun exits once every pipe is drained.
+// The supervisor's shutdown (docs/lifecycle.md, docs/signals.md): dependents stop before what they depend
+// on, each wave with what its instances left behind; a grace period then SIGKILL for each; tfrun exits
+// once every pipe is drained and every child reaped, or names what it could not kill.
 #include "supervisor_impl.hpp"
 
 #include <csignal>
+#include <limits>
 #include <unistd.h>
 
 namespace tfrun::engine {
+namespace {
 
-void Supervisor::Impl::begin_stop(int status) {
+// Grace periods come from tfrun.toml and may be huge: their sum saturates instead of overflowing.
+core::Duration saturating_add(core::Duration a, core::Duration b) {
+  constexpr auto most = core::Duration::max().count() / 2; // room for the timer's own now() + d
+  return core::Duration{std::min(most, std::min(most, a.count()) + std::min(most, b.count()))};
+}
+
+} // namespace
+
+void Supervisor::Impl::begin_stop(int status, StopCause cause) {
   if (m_stopping) {
     return;
   }
   m_stopping = true;
+  m_stop_cause = cause;
   m_exit_status = status;
   if (m_plan.notify_socket) {
     os::send_notify(*m_plan.notify_socket, "STOPPING=1");
@@ -21,19 +33,18 @@ void Supervisor::Impl::begin_stop(int status) {
   for (auto& child : m_children) {
     child->restart_timer.cancel();
     stop_readiness(*child);
-    if (!child->state.alive() && !child->state.finished() && child->state.phase != core::InstancePhase::exited) {
+    if (child->state.pending() || child->state.phase == core::InstancePhase::backoff) {
       apply(*child, InstanceEvent::stop_requested); // never started, or waiting to restart: nothing to stop
     }
   }
-  signal_leftovers(SIGTERM);
-  // Adopted leftovers belong to no wave: they get as long as the whole ordered shutdown may take.
+  // Adopted leftovers get as long as the whole ordered shutdown may take before SIGKILL.
   core::Duration all_graces{0};
   for (const auto& wave : m_stop_waves) {
     core::Duration longest{0};
     for (const auto* child : wave) {
       longest = std::max(longest, child->plan.timeout);
     }
-    all_graces += longest;
+    all_graces = saturating_add(all_graces, longest);
   }
   m_leftover_timer.expires_after(all_graces);
   m_leftover_timer.async_wait([this](const boost::system::error_code& ec) {
@@ -46,15 +57,16 @@ void Supervisor::Impl::begin_stop(int status) {
   maybe_finish();
 }
 
-// Signals the next wave once every instance of the one before is gone.
+// Signals the next wave (and what its instances left behind) once every instance of the one before is gone.
 void Supervisor::Impl::stop_next_waves() {
   while (m_wave < m_stop_waves.size()) {
     auto& wave = m_stop_waves[m_wave];
     if (!m_wave_signalled) {
       m_wave_signalled = true;
       for (auto* child : wave) {
-        apply(*child, InstanceEvent::stop_requested);
+        stop_child(*child);
       }
+      signal_leftovers(m_killing || m_leftover_deadline ? SIGKILL : SIGTERM);
     }
     const bool gone = std::all_of(wave.begin(), wave.end(), [](const auto* child) { return child->state.finished(); });
     if (!gone) {
@@ -63,6 +75,22 @@ void Supervisor::Impl::stop_next_waves() {
     ++m_wave;
     m_wave_signalled = false;
   }
+}
+
+void Supervisor::Impl::stop_child(SupervisedChild& child) {
+  const auto settled_at = child.started_at + k_settle_time;
+  if (m_stop_cause == StopCause::instance_exit && child.state.alive() && Clock::now() < settled_at) {
+    // Just started: let it print what it started to print (foreman's users see both lines of
+    // `a: echo one` and `b: echo two`). Its stop signal follows at the end of the settle time.
+    child.kill_timer.expires_at(settled_at);
+    child.kill_timer.async_wait([this, &child](const boost::system::error_code& ec) {
+      if (!ec) {
+        apply(child, InstanceEvent::stop_requested);
+      }
+    });
+    return;
+  }
+  apply(child, InstanceEvent::stop_requested);
 }
 
 void Supervisor::Impl::on_grace_expired(SupervisedChild& child) { apply(child, InstanceEvent::grace_expired); }
@@ -90,6 +118,20 @@ void Supervisor::Impl::arm_final_drain() {
   });
 }
 
+// The wave a leftover belongs to: that of the instance whose process group it is in (it was started by
+// that instance), or the last wave when it is in none (it made a group or session of its own).
+std::size_t Supervisor::Impl::wave_of_leftover(pid_t pid) const {
+  const pid_t group = ::getpgid(pid);
+  for (const auto& child : m_children) {
+    if (child->pid == group) {
+      return m_wave_of_type.at(child->plan.type);
+    }
+  }
+  return m_stop_waves.empty() ? 0 : m_stop_waves.size() - 1;
+}
+
+// Adopted processes (orphans re-parented to tfrun) whose wave has been signalled. Each is a child of
+// tfrun, not yet reaped, so its pid cannot have been reused.
 void Supervisor::Impl::signal_leftovers(int sig) {
   for (const pid_t pid : os::list_children()) {
     if (m_by_pid.count(pid) != 0 || m_probes.count(pid) != 0) {
@@ -98,6 +140,9 @@ void Supervisor::Impl::signal_leftovers(int sig) {
     const bool known = m_leftovers.count(pid) != 0;
     if (known && sig != SIGKILL) {
       continue; // already asked once
+    }
+    if (!m_killing && !m_leftover_deadline && wave_of_leftover(pid) > m_wave) {
+      continue; // its wave has not been asked to stop yet
     }
     if (!known) {
       m_leftovers.emplace(pid, os::process_name(pid));
@@ -121,7 +166,31 @@ void Supervisor::Impl::maybe_finish() {
     // Adopted leftovers or readiness commands still run; the exits just reaped may have orphaned another
     // daemon, which no SIGCHLD would announce. Their SIGCHLD brings us back here.
     signal_leftovers(m_killing || m_leftover_deadline ? SIGKILL : SIGTERM);
+    if ((m_killing || m_leftover_deadline) && !m_unkillable_armed) {
+      m_unkillable_armed = true;
+      m_unkillable_timer.expires_after(k_unkillable_wait);
+      m_unkillable_timer.async_wait([this](const boost::system::error_code& ec) {
+        if (!ec) {
+          give_up_on_unkillable();
+        }
+      });
+    }
     return;
+  }
+  m_done = true;
+  m_io.stop();
+}
+
+// SIGKILL was sent and something is still there (uninterruptible sleep, or re-adopted as fast as it is
+// killed): name it and exit rather than wait forever.
+void Supervisor::Impl::give_up_on_unkillable() {
+  if (m_done) {
+    return;
+  }
+  m_reaper.reap_all();
+  for (const pid_t pid : os::list_children()) {
+    m_out.system_line("warning: " + os::process_name(pid) + " (pid " + std::to_string(pid) +
+                      ") is still running after SIGKILL; tfrun exits without it");
   }
   m_done = true;
   m_io.stop();

@@ -37,6 +37,22 @@ void signal_adopted(pid_t pid, int sig) {
   }
 }
 
+bool signal_group_if_held(pid_t pgid, int sig) {
+  if (pgid <= 1) {
+    return false;
+  }
+  for (const pid_t child : list_children()) {
+    if (::getpgid(child) == pgid) {
+      signal_group(pgid, sig);
+      if (sig != SIGKILL) {
+        signal_group(pgid, SIGCONT);
+      }
+      return true;
+    }
+  }
+  return false;
+}
+
 namespace {
 
 // Field 4 of /proc/PID/stat; the command name (field 2) may hold spaces and ')', so parse after the last ')'.

@@ -76,22 +76,26 @@ TEST_CASE("start: an instance that cannot be executed exits 126, the formation s
 
 TEST_CASE("start: an exec failure is the instance's exit, so its restart policy applies") {
   TempDir dir;
-  write_script(dir, "bad.sh", "#!/nonexistent\n");
-  dir.write("Procfile", "web: " + test_child() + " print up\nbroken: exec ./bad.sh\n");
-  dir.write("tfrun.toml", "[process.broken]\nrestart = \"on-failure\"\nrestart_delay = \"10ms\"\nmax_restarts = 2\n");
+  dir.write("Procfile", "web: " + test_child() + " print up\nbroken: " + test_child() + " print never\n");
+  dir.write("tfrun.toml", "[process.broken]\nrestart = \"on-failure\"\nrestart_delay = \"10ms\"\nmax_restarts = 2\n"
+                          "env = { HUGE = \"" +
+                              std::string(200 * 1024, 'x') + "\" }\n");
   const auto result = run_tfrun({"start", "--no-timestamp", "--color", "never"}, in_dir(dir), 20s);
-  CHECK(result.status == 127);
-  CHECK(result.out.find("broken.1 exited with code 127; restart 1 in 10 ms") != std::string::npos);
-  CHECK(result.out.find("broken.1 gave up after 2 restarts (last: exited with code 127), stopping") !=
+  CHECK(result.status == 126);
+  CHECK(result.out.find("broken.1 exited with code 126; restart 1 in 10 ms") != std::string::npos);
+  CHECK(result.out.find("broken.1 gave up after 2 restarts (last: exited with code 126), stopping") !=
         std::string::npos);
+  CHECK(result.out.find("never") == std::string::npos);
 }
 
 TEST_CASE("start: SIGTERM is still obeyed after an instance failed to start") {
   TempDir dir;
-  dir.write("Procfile", "web: " + test_child() + " print up\nbroken: exec /nonexistent/program\n");
-  dir.write("tfrun.toml", "[process.broken]\nrestart = \"always\"\nrestart_delay = \"50ms\"\n");
+  dir.write("Procfile", "web: " + test_child() + " print up\nbroken: " + test_child() + " print never\n");
+  dir.write("tfrun.toml", "[process.broken]\nrestart = \"always\"\nrestart_delay = \"50ms\"\n"
+                          "env = { HUGE = \"" +
+                              std::string(200 * 1024, 'x') + "\" }\n");
   Tfrun tfrun({"start", "--no-timestamp", "--color", "never"}, in_dir(dir));
-  REQUIRE(tfrun.wait_for_line(R"(broken\.1 exited with code 127; restart 2 in)"));
+  REQUIRE(tfrun.wait_for_line(R"(broken\.1 exited with code 126; restart 2 in)"));
   tfrun.send_signal(SIGTERM);
   const auto status = tfrun.wait_for_exit(10s);
   REQUIRE(status);

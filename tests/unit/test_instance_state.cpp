@@ -3,6 +3,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <set>
 #include <string>
 #include <vector>
 
@@ -13,284 +14,199 @@ namespace {
 using Phase = InstancePhase;
 using Event = InstanceEvent;
 using Action = InstanceAction;
-using Actions = std::vector<Action>;
 
-std::string name_of(Event event) {
-  switch (event) {
-  case Event::spawned: return "spawned";
-  case Event::spawn_failed: return "spawn_failed";
-  case Event::stop_requested: return "stop_requested";
-  case Event::grace_expired: return "grace_expired";
-  case Event::kill_now: return "kill_now";
-  case Event::reaped: return "reaped";
-  case Event::pipe_closed: return "pipe_closed";
-  case Event::restart_scheduled: return "restart_scheduled";
-  case Event::restart_due: return "restart_due";
+std::vector<Phase> all_phases() {
+  std::vector<Phase> phases;
+  for (std::size_t i = 0; i < k_instance_phase_count; ++i) {
+    phases.push_back(static_cast<Phase>(i));
   }
-  return "?";
+  return phases;
 }
 
-std::string name_of(Action action) {
-  switch (action) {
-  case Action::send_stop_signal: return "send_stop_signal";
-  case Action::send_kill: return "send_kill";
-  case Action::report_exit: return "report_exit";
-  case Action::close_pipe_later: return "close_pipe_later";
+std::vector<Event> all_events() {
+  std::vector<Event> events;
+  for (std::size_t i = 0; i < k_instance_event_count; ++i) {
+    events.push_back(static_cast<Event>(i));
   }
-  return "?";
+  return events;
 }
 
-std::string describe(const Actions& actions) {
-  std::string out = "[";
-  for (const auto action : actions) {
-    out += (out.size() > 1 ? " " : "") + name_of(action);
-  }
-  return out + "]";
+bool output_open(Phase phase) {
+  return phase == Phase::running || phase == Phase::stopping || phase == Phase::killed || phase == Phase::exited;
 }
 
-// A fresh instance driven through `events`; what they ask for is checked by the tests that walk each path.
-InstanceState after(const std::vector<Event>& events) {
-  InstanceState state;
-  for (const auto event : events) {
-    (void)state.on(event);
-  }
-  return state;
-}
-
-// The events that bring a fresh instance to each phase the runtime can see.
-std::vector<Event> path_to(Phase phase) {
-  switch (phase) {
-  case Phase::pending: return {};
-  case Phase::running: return {Event::spawned};
-  case Phase::stopping: return {Event::spawned, Event::stop_requested};
-  case Phase::killed: return {Event::spawned, Event::stop_requested, Event::grace_expired};
-  case Phase::exited: return {Event::spawned, Event::reaped};
-  case Phase::finished: return {Event::spawned, Event::pipe_closed, Event::reaped};
-  case Phase::backoff: return {Event::spawned, Event::pipe_closed, Event::reaped, Event::restart_scheduled};
-  }
-  return {};
-}
-
-struct Transition {
-  Phase from;
+struct Step {
   Event event;
   Phase to;
-  Actions actions;
+  Action action;
 };
+
+// Drives a fresh instance through `steps`, checking each phase and action on the way.
+void walk(const std::vector<Step>& steps) {
+  InstanceState state;
+  for (const auto& step : steps) {
+    INFO("from " << to_string(state.phase) << " on " << to_string(step.event));
+    const auto action = state.on(step.event);
+    CHECK(to_string(state.phase) == to_string(step.to));
+    CHECK(to_string(action) == to_string(step.action));
+  }
+}
 
 } // namespace
 
-TEST_CASE("instance state: the paths used below reach their phases", "[instance_state]") {
-  for (const auto phase : {Phase::pending, Phase::running, Phase::stopping, Phase::killed, Phase::exited,
-                           Phase::finished, Phase::backoff}) {
-    CHECK(after(path_to(phase)).phase == phase);
+TEST_CASE("instance state: the names of every phase, event and action", "[instance_state]") {
+  std::set<std::string_view> names;
+  for (const auto phase : all_phases()) {
+    names.insert(to_string(phase));
+  }
+  CHECK(names.size() == k_instance_phase_count);
+  CHECK(names.count("unknown") == 0);
+  names.clear();
+  for (const auto event : all_events()) {
+    names.insert(to_string(event));
+  }
+  CHECK(names.size() == k_instance_event_count);
+  CHECK(names.count("unknown") == 0);
+  CHECK(to_string(Action::stop_leftovers) == "stop_leftovers");
+}
+
+TEST_CASE("instance state: no signal for a process that was reaped or never started", "[instance_state]") {
+  // A reaped pid may already belong to another process: signalling it (or a group of that id) is the
+  // one thing the table must never ask for.
+  for (const auto phase : all_phases()) {
+    for (const auto event : all_events()) {
+      const auto transition = instance_transition(phase, event);
+      if (!transition) {
+        continue;
+      }
+      INFO(to_string(phase) << " on " << to_string(event) << " -> " << to_string(transition->action));
+      InstanceState state{phase};
+      const bool signals_process =
+          transition->action == Action::send_stop_signal || transition->action == Action::send_kill;
+      CHECK((!signals_process || state.alive()));
+      const bool signals_leftovers =
+          transition->action == Action::stop_leftovers || transition->action == Action::kill_leftovers;
+      CHECK((!signals_leftovers || phase == Phase::exited));
+    }
   }
 }
 
-TEST_CASE("instance state: a fresh instance is pending, not alive, not finished", "[instance_state]") {
-  const InstanceState state;
-  CHECK(state.phase == Phase::pending);
-  CHECK_FALSE(state.reaped);
-  CHECK_FALSE(state.drained);
-  CHECK_FALSE(state.needed_kill);
-  CHECK_FALSE(state.alive());
-  CHECK_FALSE(state.finished());
-}
-
-TEST_CASE("instance state: the transition table", "[instance_state]") {
-  const std::vector<Transition> table = {
-      // pending: nothing runs yet, so stopping it just ends it.
-      {Phase::pending, Event::spawned, Phase::running, {}},
-      {Phase::pending, Event::spawn_failed, Phase::finished, {Action::report_exit}},
-      {Phase::pending, Event::stop_requested, Phase::finished, {}},
-      {Phase::pending, Event::grace_expired, Phase::finished, {}},
-      {Phase::pending, Event::kill_now, Phase::finished, {}},
-      // running
-      {Phase::running, Event::spawned, Phase::running, {}},
-      {Phase::running, Event::stop_requested, Phase::stopping, {Action::send_stop_signal}},
-      {Phase::running, Event::grace_expired, Phase::killed, {Action::send_kill}},
-      {Phase::running, Event::kill_now, Phase::killed, {Action::send_kill}},
-      {Phase::running, Event::reaped, Phase::exited, {Action::close_pipe_later}},
-      {Phase::running, Event::pipe_closed, Phase::running, {}},
-      // stopping: a second stop request does not signal again; the deadline or a second Ctrl-C kills.
-      {Phase::stopping, Event::stop_requested, Phase::stopping, {}},
-      {Phase::stopping, Event::grace_expired, Phase::killed, {Action::send_kill}},
-      {Phase::stopping, Event::kill_now, Phase::killed, {Action::send_kill}},
-      {Phase::stopping, Event::reaped, Phase::exited, {Action::close_pipe_later}},
-      {Phase::stopping, Event::pipe_closed, Phase::stopping, {}},
-      // killed: SIGKILL went out once; only the reaper and the pipe move it on.
-      {Phase::killed, Event::stop_requested, Phase::killed, {}},
-      {Phase::killed, Event::grace_expired, Phase::killed, {}},
-      {Phase::killed, Event::kill_now, Phase::killed, {}},
-      {Phase::killed, Event::reaped, Phase::exited, {Action::close_pipe_later}},
-      {Phase::killed, Event::pipe_closed, Phase::killed, {}},
-      // exited: reaped, but a grandchild in its group still holds the pipe, so the group is signalled.
-      {Phase::exited, Event::stop_requested, Phase::exited, {Action::send_stop_signal}},
-      {Phase::exited, Event::grace_expired, Phase::exited, {Action::send_kill}},
-      {Phase::exited, Event::kill_now, Phase::exited, {Action::send_kill}},
-      {Phase::exited, Event::pipe_closed, Phase::finished, {Action::report_exit}},
-      // finished: nothing more happens, unless the restart policy schedules a new life.
-      {Phase::finished, Event::spawned, Phase::finished, {}},
-      {Phase::finished, Event::stop_requested, Phase::finished, {}},
-      {Phase::finished, Event::grace_expired, Phase::finished, {}},
-      {Phase::finished, Event::kill_now, Phase::finished, {}},
-      {Phase::finished, Event::restart_scheduled, Phase::backoff, {}},
-      {Phase::finished, Event::restart_due, Phase::finished, {}},
-      // backoff: waiting out the delay; a stop cancels the restart, the delay's end makes it pending again.
-      {Phase::backoff, Event::restart_due, Phase::pending, {}},
-      {Phase::backoff, Event::stop_requested, Phase::finished, {}},
-      {Phase::backoff, Event::kill_now, Phase::finished, {}},
-      {Phase::backoff, Event::grace_expired, Phase::finished, {}},
-      {Phase::backoff, Event::spawned, Phase::backoff, {}},
-      // only a finished instance can be scheduled for a restart
-      {Phase::running, Event::restart_scheduled, Phase::running, {}},
-      {Phase::running, Event::restart_due, Phase::running, {}},
-  };
-  for (const auto& [from, event, to, actions] : table) {
-    INFO(to_string(from) << " + " << name_of(event));
-    auto state = after(path_to(from));
-    const auto done = state.on(event);
-    CHECK(to_string(state.phase) == to_string(to));
-    CHECK(describe(done) == describe(actions));
+TEST_CASE("instance state: every exit and every EOF is taken where it can happen", "[instance_state]") {
+  for (const auto phase : all_phases()) {
+    INFO(to_string(phase));
+    InstanceState state{phase};
+    CHECK(instance_transition(phase, Event::reaped).has_value() == state.alive());
+    CHECK(instance_transition(phase, Event::pipe_closed).has_value() == output_open(phase));
   }
 }
 
-TEST_CASE("instance state: running, stop requested, then the grace period ends", "[instance_state]") {
-  InstanceState state;
-  CHECK(state.on(Event::spawned).empty());
-  CHECK(state.alive());
-  CHECK(state.on(Event::stop_requested) == Actions{Action::send_stop_signal});
-  CHECK(state.phase == Phase::stopping);
-  CHECK(state.alive());
-  CHECK_FALSE(state.needed_kill);
-  CHECK(state.on(Event::grace_expired) == Actions{Action::send_kill});
-  CHECK(state.phase == Phase::killed);
-  CHECK(state.needed_kill);
-  CHECK(state.alive());
-  CHECK(state.on(Event::reaped) == Actions{Action::close_pipe_later});
-  CHECK(state.on(Event::pipe_closed) == Actions{Action::report_exit});
-  CHECK(state.finished());
-  CHECK_FALSE(state.alive());
-  CHECK(state.needed_kill); // kept for the "killed by SIGKILL after the grace" line
+TEST_CASE("instance state: finished is reached only through a report, or without ever running", "[instance_state]") {
+  for (const auto phase : all_phases()) {
+    for (const auto event : all_events()) {
+      const auto transition = instance_transition(phase, event);
+      if (!transition || transition->next != Phase::finished || phase == Phase::finished) {
+        continue;
+      }
+      INFO(to_string(phase) << " on " << to_string(event));
+      const bool never_ran = phase == Phase::pending || phase == Phase::backoff;
+      CHECK((transition->action == Action::report_exit || (never_ran && transition->action == Action::none)));
+    }
+  }
 }
 
-TEST_CASE("instance state: reaped before drained finishes only at EOF", "[instance_state]") {
-  InstanceState state;
-  (void)state.on(Event::spawned);
-  CHECK(state.on(Event::reaped) == Actions{Action::close_pipe_later});
-  CHECK(state.phase == Phase::exited);
-  CHECK(state.reaped);
-  CHECK_FALSE(state.drained);
-  CHECK_FALSE(state.alive());
-  CHECK_FALSE(state.finished());
-  CHECK(state.on(Event::pipe_closed) == Actions{Action::report_exit});
-  CHECK(state.phase == Phase::finished);
-  CHECK(state.drained);
-  CHECK(state.finished());
+TEST_CASE("instance state: every phase can be reached from pending", "[instance_state]") {
+  std::set<Phase> reached{Phase::pending};
+  for (bool grew = true; grew;) {
+    grew = false;
+    for (const auto phase : std::set<Phase>(reached)) {
+      for (const auto event : all_events()) {
+        if (const auto transition = instance_transition(phase, event)) {
+          grew = reached.insert(transition->next).second || grew;
+        }
+      }
+    }
+  }
+  CHECK(reached.size() == k_instance_phase_count);
+}
+
+TEST_CASE("instance state: a stop from any phase ends in finished with no signal after the reap", "[instance_state]") {
+  for (const auto phase : all_phases()) {
+    INFO(to_string(phase));
+    InstanceState state{phase};
+    (void)state.on(Event::stop_requested);
+    (void)state.on(Event::grace_expired);
+    if (state.alive()) {
+      (void)state.on(Event::reaped);
+    }
+    if (output_open(state.phase)) {
+      (void)state.on(Event::pipe_closed);
+    }
+    CHECK(to_string(state.phase) == "finished");
+  }
+}
+
+TEST_CASE("instance state: running, stop requested, grace period over, killed, reaped, drained", "[instance_state]") {
+  walk({{Event::spawned, Phase::running, Action::none},
+        {Event::stop_requested, Phase::stopping, Action::send_stop_signal},
+        {Event::stop_requested, Phase::stopping, Action::none}, // asked twice: one signal
+        {Event::grace_expired, Phase::killed, Action::send_kill},
+        {Event::kill_now, Phase::killed, Action::none},
+        {Event::reaped, Phase::exited, Action::drain_output},
+        {Event::pipe_closed, Phase::finished, Action::report_exit}});
 }
 
 TEST_CASE("instance state: drained before reaped finishes at the reap", "[instance_state]") {
-  InstanceState state;
-  (void)state.on(Event::spawned);
-  CHECK(state.on(Event::pipe_closed).empty());
-  CHECK(state.phase == Phase::running);
-  CHECK(state.drained);
-  CHECK(state.alive()); // the pipe closing alone does not mean the process is gone
-  CHECK(state.on(Event::reaped) == Actions{Action::report_exit});
-  CHECK(state.phase == Phase::finished);
-  CHECK(state.reaped);
-  CHECK(state.finished());
+  walk({{Event::spawned, Phase::running, Action::none},
+        {Event::pipe_closed, Phase::running_closed, Action::none},
+        {Event::stop_requested, Phase::stopping_closed, Action::send_stop_signal},
+        {Event::grace_expired, Phase::killed_closed, Action::send_kill},
+        {Event::reaped, Phase::finished, Action::report_exit}});
 }
 
-TEST_CASE("instance state: drained, then stopped, then reaped", "[instance_state]") {
-  InstanceState state;
-  (void)state.on(Event::spawned);
-  (void)state.on(Event::pipe_closed);
-  CHECK(state.on(Event::stop_requested) == Actions{Action::send_stop_signal});
-  CHECK(state.on(Event::reaped) == Actions{Action::report_exit});
-  CHECK(state.finished());
-  CHECK_FALSE(state.needed_kill);
+TEST_CASE("instance state: reaped while a descendant holds the output: only the leftovers are signalled",
+          "[instance_state]") {
+  walk({{Event::spawned, Phase::running, Action::none},
+        {Event::reaped, Phase::exited, Action::drain_output},
+        {Event::stop_requested, Phase::exited, Action::stop_leftovers},
+        {Event::grace_expired, Phase::exited, Action::kill_leftovers},
+        {Event::kill_now, Phase::exited, Action::kill_leftovers},
+        {Event::reaped, Phase::exited, Action::none}, // refused: one life, one status
+        {Event::pipe_closed, Phase::finished, Action::report_exit}});
 }
 
-TEST_CASE("instance state: a process that exits during its grace period was not killed", "[instance_state]") {
-  InstanceState state;
-  (void)state.on(Event::spawned);
-  (void)state.on(Event::stop_requested);
-  CHECK(state.on(Event::reaped) == Actions{Action::close_pipe_later});
-  // The deadline still reaches the group holding the pipe, but the process itself needed no SIGKILL.
-  CHECK(state.on(Event::grace_expired) == Actions{Action::send_kill});
-  CHECK_FALSE(state.needed_kill);
-  CHECK(state.phase == Phase::exited);
-  CHECK(state.on(Event::pipe_closed) == Actions{Action::report_exit});
-  CHECK(state.finished());
+TEST_CASE("instance state: a second Ctrl-C kills at once, a process that exits in its grace was not killed",
+          "[instance_state]") {
+  walk({{Event::spawned, Phase::running, Action::none},
+        {Event::kill_now, Phase::killed, Action::send_kill},
+        {Event::reaped, Phase::exited, Action::drain_output}});
+  walk({{Event::spawned, Phase::running, Action::none},
+        {Event::stop_requested, Phase::stopping, Action::send_stop_signal},
+        {Event::reaped, Phase::exited, Action::drain_output},
+        {Event::grace_expired, Phase::exited, Action::kill_leftovers}});
 }
 
-TEST_CASE("instance state: a second Ctrl-C kills at once", "[instance_state]") {
-  InstanceState state;
-  (void)state.on(Event::spawned);
-  (void)state.on(Event::stop_requested);
-  CHECK(state.on(Event::kill_now) == Actions{Action::send_kill});
-  CHECK(state.needed_kill);
-  // The grace timer firing later sends nothing more.
-  CHECK(state.on(Event::grace_expired).empty());
+TEST_CASE("instance state: a failed spawn is finished and reported at once, then may restart", "[instance_state]") {
+  walk({{Event::spawn_failed, Phase::finished, Action::report_exit},
+        {Event::restart_scheduled, Phase::backoff, Action::none},
+        {Event::restart_due, Phase::pending, Action::none},
+        {Event::spawned, Phase::running, Action::none}});
 }
 
-TEST_CASE("instance state: a failed spawn is finished and reported at once", "[instance_state]") {
-  InstanceState state;
-  CHECK(state.on(Event::spawn_failed) == Actions{Action::report_exit});
-  CHECK(state.phase == Phase::finished);
-  CHECK(state.reaped);
-  CHECK(state.drained);
-  CHECK(state.finished());
-  CHECK_FALSE(state.alive());
-  CHECK(state.on(Event::stop_requested).empty());
+TEST_CASE("instance state: a pending or waiting instance asked to stop never starts", "[instance_state]") {
+  walk({{Event::stop_requested, Phase::finished, Action::none}, {Event::spawned, Phase::finished, Action::none}});
+  walk({{Event::spawn_failed, Phase::finished, Action::report_exit},
+        {Event::restart_scheduled, Phase::backoff, Action::none},
+        {Event::kill_now, Phase::finished, Action::none},
+        {Event::restart_due, Phase::finished, Action::none}});
 }
 
-TEST_CASE("instance state: a pending instance asked to stop never starts", "[instance_state]") {
-  InstanceState state;
-  CHECK(state.on(Event::stop_requested).empty());
-  CHECK(state.finished());
-  CHECK_FALSE(state.needed_kill);
-  // A late spawn notice does not bring it back to life.
-  CHECK(state.on(Event::spawned).empty());
-  CHECK(state.finished());
-}
-
-TEST_CASE("instance state: alive() covers exactly running, stopping and killed", "[instance_state]") {
-  CHECK_FALSE(after(path_to(Phase::pending)).alive());
-  CHECK(after(path_to(Phase::running)).alive());
-  CHECK(after(path_to(Phase::stopping)).alive());
-  CHECK(after(path_to(Phase::killed)).alive());
-  CHECK_FALSE(after(path_to(Phase::exited)).alive());
-  CHECK_FALSE(after(path_to(Phase::finished)).alive());
-}
-
-TEST_CASE("instance state: phase names", "[instance_state]") {
-  CHECK(to_string(Phase::pending) == "pending");
-  CHECK(to_string(Phase::running) == "running");
-  CHECK(to_string(Phase::stopping) == "stopping");
-  CHECK(to_string(Phase::killed) == "killed");
-  CHECK(to_string(Phase::exited) == "exited");
-  CHECK(to_string(Phase::finished) == "finished");
-}
-
-TEST_CASE("instance state: a restart starts a new life with nothing carried over", "[instance_state]") {
-  InstanceState state;
-  (void)state.on(Event::spawned);
-  (void)state.on(Event::stop_requested);
-  (void)state.on(Event::grace_expired);
-  (void)state.on(Event::reaped);
-  (void)state.on(Event::pipe_closed);
-  REQUIRE(state.finished());
-  REQUIRE(state.needed_kill);
-  (void)state.on(Event::restart_scheduled);
-  CHECK_FALSE(state.alive());
-  CHECK_FALSE(state.finished()); // waiting to restart is not the end
-  (void)state.on(Event::restart_due);
-  CHECK(state.pending());
-  CHECK_FALSE(state.reaped);
-  CHECK_FALSE(state.drained);
-  CHECK_FALSE(state.needed_kill);
-  CHECK(state.on(Event::spawned).empty());
-  CHECK(state.alive());
+TEST_CASE("instance state: alive() is exactly the phases with an unreaped process", "[instance_state]") {
+  std::set<std::string_view> alive;
+  for (const auto phase : all_phases()) {
+    if (InstanceState{phase}.alive()) {
+      alive.insert(to_string(phase));
+    }
+  }
+  CHECK(alive == std::set<std::string_view>{"running", "stopping", "killed", "running_closed", "stopping_closed",
+                                            "killed_closed"});
 }

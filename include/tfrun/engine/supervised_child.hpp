@@ -49,9 +49,15 @@ struct SupervisedChild {
   std::chrono::steady_clock::time_point last_data{};
   std::chrono::steady_clock::time_point started_at{};
   std::optional<core::ProcessExit> exit;
-  bool spawn_failed = false;
+  // What its lifecycle policy said, decided when the exit happened (so the formation's status follows
+  // the order in which processes exited) and carried out once its output is drained.
+  std::optional<core::ExitVerdict> verdict;
+  bool spawn_failed = false; // tfrun could not make the process (pipe or fork): the formation stops
+  enum class KillCause { none, grace_expired, asked } kill_cause = KillCause::none;
   core::RestartHistory restarts;
   Readiness readiness;
+  // The grace period before SIGKILL; before that, during a stop caused by another instance's exit, the
+  // settle time a just-started instance gets before its stop signal.
   boost::asio::steady_timer kill_timer;
   boost::asio::steady_timer drain_timer;
   boost::asio::steady_timer restart_timer;

@@ -19,6 +19,11 @@ bool signal_process(pid_t pid, int sig);
 // when tfrun is continued (`fg`). Does nothing as PID 1, which the kernel does not let stop itself.
 void stop_self();
 
+// kill(-pgid, sig) (then SIGCONT), only while one of tfrun's own children is in that group: an unreaped
+// child pins the group id, so after its leader was reaped the id cannot have been reused. False when
+// no child of tfrun is in it.
+bool signal_group_if_held(pid_t pgid, int sig);
+
 // Signals a process tfrun adopted (or any child outside tfrun's own group): its whole group too when it
 // leads one (a `setsid` escapee), and SIGCONT after any signal but SIGKILL, so a stopped process can act.
 void signal_adopted(pid_t pid, int sig);
