@@ -10,6 +10,7 @@
 #include <tfrun/engine/one_off.hpp>
 #include <tfrun/os/spawn.hpp>
 
+#include <charconv>
 #include <iostream>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -47,6 +48,25 @@ int check_executable(const std::string& path, const std::string& typed) {
   return core::exit_code::success;
 }
 
+// Socket activation (systemd, or tini's users): descriptors 3 .. 3+LISTEN_FDS-1 are meant for the
+// process LISTEN_PID names. When that is tfrun (or unnamed), they go to the command, as tini passes them.
+int socket_activation_fds(const core::Environment& inherited) {
+  const auto count = inherited.get("LISTEN_FDS");
+  if (!count || count->empty()) {
+    return 0;
+  }
+  const auto listen_pid = inherited.get("LISTEN_PID");
+  if (listen_pid && !listen_pid->empty() && *listen_pid != std::to_string(::getpid())) {
+    return 0;
+  }
+  int fds = 0;
+  const auto [end, error] = std::from_chars(count->data(), count->data() + count->size(), fds);
+  if (error != std::errc() || end != count->data() + count->size() || fds < 0 || fds > 4096) {
+    return 0;
+  }
+  return fds;
+}
+
 } // namespace
 
 int run_command(const Invocation& invocation) {
@@ -82,6 +102,7 @@ int run_command(const Invocation& invocation) {
       return status;
     }
   }
+  plan.listen_fds = socket_activation_fds(model.inherited);
   return run_one_off(plan);
 }
 

@@ -12,7 +12,9 @@
 #include <tfrun/os/spawn.hpp>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -121,6 +123,10 @@ int start_command(const Invocation& invocation) {
   plan.style.timestamp = model.options.timestamp;
   plan.style.prefix = model.options.prefix;
   plan.style.name_width = name_width(plan.instances);
+  if (::access("/dev/null", R_OK | W_OK) != 0) {
+    throw SystemError(std::string("cannot open /dev/null: ") + std::strerror(errno) +
+                      " (every instance gets it as its stdin)");
+  }
   os::raise_open_file_limit();
   if (!os::is_pid1() && !os::become_child_subreaper()) {
     std::cerr << "tfrun: warning: cannot become a child subreaper: processes that detach from their parent "

@@ -21,6 +21,9 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 constexpr std::chrono::milliseconds k_idle_wakeup{1000};
+// After the SIGKILL round, how long tfrun waits for what it cannot kill (uninterruptible sleep, a
+// process re-adopted as fast as it is killed) before it names it and exits.
+constexpr std::chrono::milliseconds k_unkillable_wait{2000};
 
 class OneOffRun {
 public:
@@ -46,6 +49,10 @@ public:
       // Coalesced or missed SIGCHLDs (an exit while tfrun was busy) are caught here too.
       m_reaper.reap_all();
       escalate_if_due();
+      if (m_killed && !finished() && Clock::now() >= m_killed_at + k_unkillable_wait) {
+        name_what_survived();
+        break;
+      }
     }
     return m_status;
   }
@@ -67,6 +74,7 @@ private:
     request.cwd = m_plan.cwd;
     request.stdin_fd = STDIN_FILENO;
     request.take_terminal = m_has_terminal;
+    request.inherited_listen_fds = m_plan.listen_fds;
     const auto result = os::spawn(request);
     if (result.error != 0) {
       std::cerr << "tfrun: error: " << os::describe_spawn_failure(request, result) << '\n';
@@ -94,13 +102,19 @@ private:
 
   // Ctrl-Z stopped the command (it owns the terminal): tfrun takes the terminal back and stops too, so
   // the shell sees its job stopped and shows its prompt; after `fg` the command gets both back.
+  // The terminal is taken back only from the command's group, and handed to it again only when `fg`
+  // gave it to tfrun: after `bg` the shell keeps it, and the command goes on in the background.
   void on_stop(pid_t pid) {
     if (pid != m_main_pid || m_main_exit || !m_has_terminal) {
       return;
     }
-    os::set_foreground_group(::getpgrp());
+    if (os::foreground_group() == m_main_pid) {
+      os::set_foreground_group(::getpgrp());
+    }
     os::stop_self();
-    os::set_foreground_group(m_main_pid);
+    if (os::owns_foreground_terminal()) {
+      os::set_foreground_group(m_main_pid);
+    }
     if (!os::signal_group(m_main_pid, SIGCONT)) {
       os::signal_process(m_main_pid, SIGCONT);
     }
@@ -112,7 +126,7 @@ private:
     }
     m_main_exit = exit;
     m_status = core::exit_status_of(exit);
-    if (m_has_terminal) {
+    if (m_has_terminal && os::foreground_group() == m_main_pid) {
       os::set_foreground_group(::getpgrp());
     }
     // What the command left running gets the stop signal and the grace period, not the kernel's SIGKILL.
@@ -120,27 +134,41 @@ private:
     signal_descendants(SIGTERM);
   }
 
+  // The command was reaped: its pid (and group id) may already be another process's. The group is
+  // signalled only while a child of tfrun pins it; adopted children are signalled by pid.
   void signal_descendants(int sig) {
-    const pid_t own_group = ::getpgrp();
-    if (m_main_pid > 0 && m_main_pid != own_group) {
-      os::signal_group(m_main_pid, sig);
+    if (m_main_pid > 0 && m_main_pid != ::getpgrp()) {
+      os::signal_group_if_held(m_main_pid, sig);
     }
     for (const pid_t pid : os::list_children()) {
       os::signal_adopted(pid, sig);
     }
-    if (sig == SIGKILL) {
+    if (sig == SIGKILL && !m_killed) {
       m_killed = true;
+      m_killed_at = Clock::now();
     }
   }
 
+  void name_what_survived() {
+    for (const pid_t pid : os::list_children()) {
+      std::cerr << "tfrun: warning: " << os::process_name(pid) << " (pid " << pid
+                << ") is still running after SIGKILL; tfrun exits without it\n";
+    }
+  }
+
+  // At the deadline, SIGKILL; from then on, anything adopted later (a grandchild whose parent was just
+  // killed) gets SIGKILL as soon as it shows up.
   void escalate_if_due() {
-    if (m_main_exit && !m_killed && m_reaper.has_children() && Clock::now() >= m_deadline) {
+    if (m_main_exit && m_reaper.has_children() && (m_killed || Clock::now() >= m_deadline)) {
       signal_descendants(SIGKILL);
     }
   }
 
   std::chrono::milliseconds next_wakeup() const {
-    if (!m_main_exit || m_killed) {
+    if (m_killed) {
+      return std::chrono::milliseconds{100};
+    }
+    if (!m_main_exit) {
       return k_idle_wakeup;
     }
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(m_deadline - Clock::now());
@@ -156,6 +184,7 @@ private:
   bool m_killed = false;
   std::optional<core::ProcessExit> m_main_exit;
   Clock::time_point m_deadline{};
+  Clock::time_point m_killed_at{};
   int m_status = 0;
 };
 

@@ -84,6 +84,7 @@ struct Supervisor::Impl {
   void flush_quiet_partials();
 
   // Readiness (supervisor_readiness.cpp)
+  std::string notify_address(const SupervisedChild& child);
   void prepare_notify_socket(SupervisedChild& child);
   void receive_notify(SupervisedChild& child);
   void start_readiness(SupervisedChild& child);
@@ -141,6 +142,7 @@ struct Supervisor::Impl {
   bool m_wave_signalled = false;
   os::NotifyDirectory m_notify_dir;
   bool m_told_ready = false;
+  int m_notify_fallbacks = 0; // abstract notify addresses made up when a name is too long
   bool m_said_who_waits = false;
   std::map<pid_t, std::string> m_leftovers; // adopted processes tfrun signalled, with their names
   std::vector<SupervisedChild*> m_paused;

@@ -31,16 +31,37 @@ bool has_readiness_check(const PlannedInstance& plan) { return !plan.policy.ones
 
 } // namespace
 
+// A socket file in a private directory under $TMPDIR; when that path would not fit in a socket address
+// (a long TMPDIR) or the directory cannot be made, an abstract socket of the same privacy (sd_notify
+// clients accept both, as systemd gives either).
+std::string Supervisor::Impl::notify_address(const SupervisedChild& child) {
+  if (!child.readiness.notify_path.empty()) {
+    return child.readiness.notify_path;
+  }
+  std::string path;
+  try {
+    path = m_notify_dir.path() + "/" + child.plan.name;
+  } catch (const std::system_error&) {
+    path.clear();
+  }
+  if (path.empty() || !os::fits_socket_address(path)) {
+    path = "@tfrun-" + std::to_string(::getpid()) + "-" + child.plan.name;
+    if (!os::fits_socket_address(path)) {
+      path = "@tfrun-" + std::to_string(::getpid()) + "-" + std::to_string(m_notify_fallbacks++);
+    }
+  }
+  return path;
+}
+
 void Supervisor::Impl::prepare_notify_socket(SupervisedChild& child) {
   if (!has_readiness_check(child.plan) || child.plan.ready.kind != Kind::notify) {
     return;
   }
   try {
-    const auto path = m_notify_dir.path() + "/" + child.plan.name;
-    const int fd = os::bind_notify_socket(path);
+    const int fd = os::bind_notify_socket(notify_address(child));
     child.readiness.notify_socket =
         std::make_unique<asio::local::datagram_protocol::socket>(m_io, asio::local::datagram_protocol(), fd);
-    child.readiness.notify_path = path;
+    child.readiness.notify_path = notify_address(child);
     receive_notify(child);
   } catch (const std::system_error& error) {
     m_out.system_line(child.plan.name + " cannot get a notify socket: " + error.what());

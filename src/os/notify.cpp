@@ -110,13 +110,21 @@ int bind_notify_socket(const std::string& path) {
   return fd;
 }
 
+bool fits_socket_address(const std::string& address) {
+  sockaddr_un ignored{};
+  socklen_t length = 0;
+  return unix_address(address, ignored, length);
+}
+
 bool send_notify(const std::string& address, std::string_view message) {
   sockaddr_un target{};
   socklen_t length = 0;
   if (!unix_address(address, target, length)) {
     return false;
   }
-  const int fd = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  // Non-blocking: this runs on the event loop, and a supervisor that stopped reading its socket must not
+  // stall every child's output. A full socket drops the message, as it would a datagram.
+  const int fd = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd < 0) {
     return false;
   }

@@ -160,3 +160,57 @@ TEST_CASE("tty: Ctrl-Z stops the command and tfrun, the shell gets its prompt ba
   terminal.type_line("echo status=$?");
   CHECK(terminal.wait_for("status=0"));
 }
+
+TEST_CASE("tty: Ctrl-Z then bg: the shell keeps the terminal, the command goes on in the background") {
+  if (terminal_tools_missing()) {
+    WARN("tmux or bash is not installed: skipped");
+    return;
+  }
+  TempDir dir;
+  // Prints a tick each time a file appears, so the test can see it run while in the background.
+  dir.write("ticker.sh", "echo started; n=0; while [ $n -lt 2 ]; do if [ -e tick$n ]; then echo tick$n; "
+                         "n=$((n+1)); fi; done; echo ticker-done\n");
+  const TmuxSession terminal("tfrun-test-bg-" + std::to_string(::getpid()),
+                             "env -i PATH=/usr/bin:/bin PS1=\"$ \" bash --norc -i");
+  terminal.type_line("cd " + dir.path());
+  terminal.type_line(tfrun_binary() + " run -- sh ticker.sh");
+  CHECK(terminal.wait_for("started"));
+  terminal.keys("C-z");
+  CHECK(terminal.wait_for("Stopped"));
+  terminal.type_line("bg");
+  terminal.type_line("touch tick0; echo shell-$((40+2))");
+  CHECK(terminal.wait_for("shell-42")); // before the fix tfrun took the terminal back and the shell stopped
+  CHECK(terminal.wait_for("tick0"));    // the command was continued in the background
+  terminal.type_line("touch tick1; wait; echo waited=$?");
+  CHECK(terminal.wait_for("ticker-done"));
+  CHECK(terminal.wait_for("waited=0"));
+}
+
+TEST_CASE("init: a process adopted after the SIGKILL round is killed too, and tfrun exits") {
+  TempDir dir;
+  // The command exits at once; what it leaves ignores TERM. The inner process escapes the group with
+  // setsid, so it is reached only once its parent is killed and it is adopted by tfrun.
+  const std::string script =
+      "(trap '' TERM; setsid sh -c 'trap \"\" TERM; touch inner.up; exec sleep 100'; sleep 100) & "
+      "until [ -e inner.up ]; do :; done; exit 0";
+  auto options = in_dir(dir);
+  Tfrun tfrun({"run", "-t", "0.2", "--", "sh", "-c", script}, options);
+  const auto status = tfrun.wait_for_exit(15s);
+  REQUIRE(status);
+  CHECK(*status == 0);
+  CHECK(no_leftovers(tfrun.marker()));
+}
+
+TEST_CASE("run: socket activation descriptors and LISTEN_PID reach the command") {
+  TempDir dir;
+  // fd 3 open in tfrun (as systemd passes it), LISTEN_PID naming tfrun (the shell's pid, kept by exec).
+  const std::string script = "exec 3<" + dir.path() + "/socket-standin; export LISTEN_FDS=1 LISTEN_PID=$$; exec " +
+                             tfrun_binary() + " run -- sh -c 'echo pid=$$ listen_pid=$LISTEN_PID; " +
+                             "read line <&3 && echo fd3=$line'";
+  dir.write("socket-standin", "passed\n");
+  const auto result = run_tfrun({"run", "--", "sh", "-c", script}, in_dir(dir), 10s);
+  CHECK(result.status == 0);
+  INFO(result.out << result.err);
+  const auto pid = result.out.substr(4, result.out.find(' ') - 4);
+  CHECK(result.out == "pid=" + pid + " listen_pid=" + pid + "\nfd3=passed\n");
+}

@@ -5,6 +5,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <map>
+
 #include <csignal>
 #include <poll.h>
 #include <sys/socket.h>
@@ -32,8 +34,11 @@ std::vector<std::size_t> positions(const std::vector<TimedLine>& lines,
 
 // Runs `tfrun ARGS` in `dir` until web.1 says "serving", then stops it with SIGTERM; its output as timed lines.
 // Every process it started must be gone afterwards.
-std::vector<TimedLine> run_until_web_serves(const TempDir& dir, const std::vector<std::string>& args = {"start"}) {
-  Tfrun tfrun(args, json_output_in(dir));
+std::vector<TimedLine> run_until_web_serves(const TempDir& dir, const std::vector<std::string>& args = {"start"},
+                                            const std::map<std::string, std::string>& env = {}) {
+  auto options = json_output_in(dir);
+  options.env.insert(env.begin(), env.end());
+  Tfrun tfrun(args, options);
   REQUIRE(tfrun.wait_for_line("web\\.1.*serving"));
   tfrun.send_signal(SIGTERM);
   REQUIRE(tfrun.wait_for_exit() == 143);
@@ -159,6 +164,15 @@ TEST_CASE("readiness from a log line, a command and sd_notify") {
     const auto socket_line = find_line(lines, "svc.1", "notify socket /");
     REQUIRE(socket_line);
     CHECK(lines[*socket_line].text.find("/svc.1") != std::string::npos);
+  }
+  SECTION("sd_notify with a TMPDIR too long for a socket path: an abstract socket instead") {
+    const std::string deep = dir.path() + "/" + std::string(60, 'd') + "/" + std::string(60, 'e');
+    REQUIRE(std::system(("mkdir -p " + deep).c_str()) == 0);
+    dir.write("Procfile", "svc: " + child("notify 100") + "\nweb: " + child("print serving") + "\n");
+    dir.write("tfrun.toml", "[process.svc]\nready = \"notify\"\n\n[process.web]\ndepends_on = [\"svc\"]\n");
+    const auto lines = run_until_web_serves(dir, {"start"}, {{"TMPDIR", deep}});
+    CHECK(find_line(lines, "system", "svc.1 ready (notify)"));
+    CHECK(find_line(lines, "svc.1", "notify socket @tfrun-"));
   }
   SECTION("not ready in time: the formation stops with 69 and says why") {
     dir.write("Procfile", "db: " + child("print up") + "\nweb: " + child("print serving") + "\n");

@@ -3,6 +3,7 @@
 // supervisor (print a lot, print oddly, ignore or report signals, leave processes behind, exit oddly).
 #include <cerrno>
 #include <csignal>
+#include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -233,11 +234,16 @@ void double_fork_daemon() {
     sockaddr_un address{};
     address.sun_family = AF_UNIX;
     std::strncpy(address.sun_path, path, sizeof address.sun_path - 1);
+    auto length = static_cast<socklen_t>(sizeof address);
+    if (path[0] == '@') { // the abstract namespace, as sd_notify reads it
+      address.sun_path[0] = '\0';
+      length = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + std::strlen(path));
+    }
     const int fd = ::socket(AF_UNIX, SOCK_DGRAM, 0);
     const std::string status = "STATUS=warming up";
     const std::string ready = "STATUS=serving\nREADY=1";
-    ::sendto(fd, status.data(), status.size(), 0, reinterpret_cast<const sockaddr*>(&address), sizeof address);
-    ::sendto(fd, ready.data(), ready.size(), 0, reinterpret_cast<const sockaddr*>(&address), sizeof address);
+    ::sendto(fd, status.data(), status.size(), 0, reinterpret_cast<const sockaddr*>(&address), length);
+    ::sendto(fd, ready.data(), ready.size(), 0, reinterpret_cast<const sockaddr*>(&address), length);
     ::close(fd);
   }
   idle();

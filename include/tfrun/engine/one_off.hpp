@@ -18,6 +18,7 @@ struct OneOffPlan {
   std::string cwd; // empty: the caller's directory
   core::Duration timeout{5000};
   core::SignalTarget signal_target = core::SignalTarget::group;
+  int listen_fds = 0; // socket activation: descriptors 3.. passed through, LISTEN_PID set to the command
 };
 
 // Runs to completion; returns the command's status (128+n when killed by signal n).

@@ -26,6 +26,8 @@ private:
 
 // A bound, non-blocking, close-on-exec unix datagram socket at `path`; throws std::system_error.
 [[nodiscard]] int bind_notify_socket(const std::string& path);
+// Whether `address` (a path, or "@name" for the abstract namespace) fits in a socket address.
+[[nodiscard]] bool fits_socket_address(const std::string& address);
 
 // Sends `message` to a NOTIFY_SOCKET address (a path, or '@' for the abstract namespace). Returns false when
 // it could not be delivered; a supervisor that went away must not stop tfrun.

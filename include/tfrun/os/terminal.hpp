@@ -9,6 +9,8 @@ namespace tfrun::os {
 // True when stdin is a terminal whose foreground process group is tfrun's own: only then may tfrun give
 // the terminal away (in the background, or without a terminal, there is nothing to hand over).
 [[nodiscard]] bool owns_foreground_terminal();
+// The foreground process group of the terminal on stdin, or -1.
+[[nodiscard]] pid_t foreground_group();
 // Makes `pgid` the terminal's foreground group. SIGTTOU is blocked around the call: tfrun may already be
 // in the background when it takes the terminal back.
 void set_foreground_group(pid_t pgid);
