@@ -46,7 +46,7 @@ int Supervisor::Impl::run() {
   // reaches the handlers installed here, never the default action.
   std::signal(SIGPIPE, SIG_IGN);
   install_signal_handlers();
-  os::restore_original_signal_mask();
+  os::unblock_all_signals();
   warn_about_bound_ports();
   arm_quiet_timer();
   m_dev_null = ::open("/dev/null", O_WRONLY | O_CLOEXEC);

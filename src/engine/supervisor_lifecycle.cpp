@@ -9,7 +9,9 @@ namespace tfrun::engine {
 
 void Supervisor::Impl::install_signal_handlers() {
   for (const int sig : {SIGINT, SIGTERM, SIGHUP, SIGCHLD, SIGUSR1, SIGUSR2, SIGWINCH, SIGQUIT, SIGTSTP, SIGCONT}) {
-    m_signals.add(sig);
+    if (!os::ignored_at_start(sig)) {
+      m_signals.add(sig);
+    }
   }
   wait_for_signal();
 }

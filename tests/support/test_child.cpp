@@ -328,6 +328,29 @@ int main(int argc, char** argv) {
   if (mode == "notify") {
     notify_ready(arg(argv, argc, 2, 0));
   }
+  if (mode == "blocked") { // blocks SIGCHLD, SIGTERM and SIGINT, then runs ARG... (as some parents leave it)
+    sigset_t set;
+    sigemptyset(&set);
+    for (const int sig : {SIGCHLD, SIGTERM, SIGINT}) {
+      sigaddset(&set, sig);
+    }
+    ::sigprocmask(SIG_BLOCK, &set, nullptr);
+    ::execvp(argv[2], argv + 2);
+    return 127;
+  }
+  if (mode == "mask") { // prints its blocked and ignored signal sets as the kernel shows them, then stays
+    FILE* status = std::fopen("/proc/self/status", "r");
+    char line[256];
+    while (status != nullptr && std::fgets(line, sizeof line, status) != nullptr) {
+      if (std::strncmp(line, "SigBlk:", 7) == 0 || std::strncmp(line, "SigIgn:", 7) == 0) {
+        say(line);
+      }
+    }
+    if (status != nullptr) {
+      std::fclose(status);
+    }
+    idle();
+  }
   if (mode == "fds") { // lists its open descriptors
     std::string open;
     for (int fd = 0; fd < 1024; ++fd) {

@@ -11,8 +11,14 @@ namespace tfrun::os {
 // the moment tfrun starts stays pending until the loop's handlers are in place (as PID 1, a signal with
 // no handler would simply be dropped).
 void block_signals_at_start();
-// Back to the mask tfrun started with: pending signals are delivered now.
+// Back to the mask tfrun started with: pending signals are delivered now (commands that do not supervise).
 void restore_original_signal_mask();
+// No signal blocked: what the supervisors rely on, whatever mask tfrun's parent left (some block SIGCHLD
+// or SIGTERM). Pending signals are delivered now.
+void unblock_all_signals();
+// Whether `sig` was ignored when tfrun started (`nohup` ignores SIGHUP; a non-interactive shell's `cmd &`
+// ignores SIGINT and SIGQUIT). tfrun keeps such a signal ignored, as the shell's convention asks.
+[[nodiscard]] bool ignored_at_start(int sig);
 [[nodiscard]] const sigset_t& original_signal_mask();
 
 class SignalGuard {
