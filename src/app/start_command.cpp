@@ -43,6 +43,9 @@ bool color_enabled(ColorMode mode, const core::Environment& environment) {
   return ::isatty(STDOUT_FILENO) == 1 && environment.get("TERM").value_or("") != "dumb";
 }
 
+// Descriptors tfrun needs besides one per instance: stdio, the event loop, the writer, a launch in flight.
+constexpr std::size_t k_descriptors_of_tfrun = 24;
+
 using TypeEnvironments = std::map<std::string, std::shared_ptr<const std::vector<std::string>>>;
 
 PlannedInstance plan_instance(const Model& model, const core::Instance& instance, TypeEnvironments& type_envs) {
@@ -127,7 +130,15 @@ int start_command(const Invocation& invocation) {
     throw SystemError(std::string("cannot open /dev/null: ") + std::strerror(errno) +
                       " (every instance gets it as its stdin)");
   }
-  os::raise_open_file_limit();
+  const auto file_limit = os::raise_open_file_limit();
+  // One pipe end per running instance, a few while each is launched, and tfrun's own: refuse a formation
+  // that cannot fit before anything starts, rather than stop it half-started.
+  const std::size_t needed = plan.instances.size() + k_descriptors_of_tfrun;
+  if (file_limit != 0 && file_limit < needed) {
+    throw SystemError("the open-file limit (" + std::to_string(file_limit) + ") is too low for " +
+                      std::to_string(plan.instances.size()) + " instances, which need about " + std::to_string(needed) +
+                      ": raise it with `ulimit -n` (or the engine's LimitNOFILE)");
+  }
   if (!os::is_pid1() && !os::become_child_subreaper()) {
     std::cerr << "tfrun: warning: cannot become a child subreaper: processes that detach from their parent "
                  "will not be stopped by tfrun\n";

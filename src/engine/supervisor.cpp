@@ -128,7 +128,10 @@ void Supervisor::Impl::spawn_child(SupervisedChild& child) {
     pipe = os::make_output_pipe();
   } catch (const std::system_error& error) {
     // Out of descriptors: this instance cannot start, and the formation stops as for any failed start.
-    m_out.system_line(child.plan.name + " could not start: " + error.code().message());
+    m_out.system_line(child.plan.name + " could not start: " + error.code().message() +
+                      (error.code().value() == EMFILE || error.code().value() == ENFILE
+                           ? " (raise the open-file limit, `ulimit -n`; docs/exit-status.md)"
+                           : ""));
     child.exit = core::ProcessExit{false, core::exit_code::system, 0};
     child.spawn_failed = true;
     apply(child, InstanceEvent::spawn_failed);

@@ -179,14 +179,21 @@ std::size_t bytes_of(const std::vector<std::string>& strings) {
 
 } // namespace
 
-void raise_open_file_limit() {
+std::size_t raise_open_file_limit() {
   struct rlimit limit {};
-  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur >= limit.rlim_max) {
-    return;
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) {
+    return 0;
   }
-  g_inherited_file_limit = limit;
-  limit.rlim_cur = limit.rlim_max;
-  g_file_limit_raised = ::setrlimit(RLIMIT_NOFILE, &limit) == 0;
+  if (limit.rlim_cur < limit.rlim_max) {
+    g_inherited_file_limit = limit;
+    const auto raised_from = limit.rlim_cur;
+    limit.rlim_cur = limit.rlim_max;
+    g_file_limit_raised = ::setrlimit(RLIMIT_NOFILE, &limit) == 0;
+    if (!g_file_limit_raised) {
+      limit.rlim_cur = raised_from;
+    }
+  }
+  return static_cast<std::size_t>(limit.rlim_cur);
 }
 
 std::string find_on_path(const std::string& program, const std::string& path_value) {
@@ -247,6 +254,11 @@ SpawnResult launch(const SpawnRequest& request) {
     process.detach();
     return {pid, 0, SpawnStep::none};
   } catch (const bp::system_error& error) {
+    if (launcher.pid > 0 && report.error == 0) {
+      // The child reported nothing, so it exec'd: what failed afterwards is the process handle tfrun
+      // never uses (its SIGCHLD set, out of descriptors). The child runs and is the reaper's.
+      return {launcher.pid, 0, SpawnStep::none};
+    }
     if (launcher.pid > 0) {
       // The child ended itself with _exit before tfrun resumed. Its pid was never handed out, so this
       // wait cannot take a status the reaper is owed.
@@ -279,7 +291,9 @@ SpawnResult spawn(const SpawnRequest& request) {
 std::string describe_spawn_failure(const SpawnRequest& request, const SpawnResult& result) {
   const std::string reason = std::strerror(result.error);
   switch (result.failed_step) {
-  case SpawnStep::fork: return "cannot start a process: " + reason;
+  case SpawnStep::fork:
+    return "cannot start a process: " + reason +
+           (result.error == EAGAIN ? " (the limit on processes, `ulimit -u`, is reached)" : std::string());
   case SpawnStep::descriptors:
     return null_device() < 0 ? "cannot open /dev/null for its stdin: " + std::string(std::strerror(ENOENT))
                              : "cannot set up its stdin/stdout: " + reason;

@@ -48,6 +48,7 @@ struct SpawnResult {
 [[nodiscard]] std::string find_on_path(const std::string& program, const std::string& path_value);
 
 // Records the RLIMIT_NOFILE soft limit children get back, then raises tfrun's own to the hard limit.
-void raise_open_file_limit();
+// Returns the limit tfrun now has.
+std::size_t raise_open_file_limit();
 
 } // namespace tfrun::os

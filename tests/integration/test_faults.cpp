@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: MIT
+// Faults tfrun must survive with a clear message and nothing left running: too few descriptors, the
+// process limit reached, storms of signals while starting and stopping.
+#include "../support/harness.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <csignal>
+#include <cstdlib>
+#include <filesystem>
+#include <iterator>
+#include <sys/stat.h>
+
+using namespace tfrun::test;
+
+namespace {
+
+// Runs tfrun under `sh -c PREFIX; exec tfrun ARGS`, in `dir`.
+RunOptions wrapped(const TempDir& dir, const std::string& prefix) {
+  auto options = in_dir(dir);
+  options.wrapper = {"sh", "-c", prefix + "; exec \"$@\"", "sh"};
+  return options;
+}
+
+} // namespace
+
+TEST_CASE("faults: an open-file limit too low for the formation is refused before anything starts") {
+  TempDir dir;
+  dir.write("Procfile", "web: " + test_child() + " print up\n");
+  const auto result = run_tfrun({"start", "web=30"}, wrapped(dir, "ulimit -n 40; ulimit -Hn 40"), 10s);
+  CHECK(result.status == 71);
+  CHECK(result.err == "tfrun: error: the open-file limit (40) is too low for 30 instances, which need about 54: "
+                      "raise it with `ulimit -n` (or the engine's LimitNOFILE)\n");
+  CHECK(result.out.empty());
+}
+
+TEST_CASE("faults: descriptors running out in the middle of the start stop what started, with a clear line") {
+  TempDir dir;
+  // web starts first; late (10 instances) only once web is ready, which the test decides: in between, the
+  // test lowers tfrun's open-file limit to what it uses plus a few.
+  dir.write("Procfile", "web: exec " + test_child() + " print up\nlate: exec " + test_child() + " print up\n");
+  dir.write("tfrun.toml", "[process.web]\nready = { command = \"test -e go\" }\n\n[process.late]\n"
+                          "depends_on = [\"web\"]\n");
+  Tfrun tfrun({"start", "--no-timestamp", "--color", "never", "web=1", "late=10"}, in_dir(dir));
+  REQUIRE(tfrun.wait_for_line(R"(web\.1 +\| up)"));
+  const auto in_use = std::distance(std::filesystem::directory_iterator("/proc/" + std::to_string(tfrun.pid()) + "/fd"),
+                                    std::filesystem::directory_iterator());
+  const auto limit = std::to_string(in_use + 6);
+  REQUIRE(std::system(("prlimit --pid " + std::to_string(tfrun.pid()) + " --nofile=" + limit + ":" + limit).c_str()) ==
+          0);
+  dir.write("go", "");
+  const bool said =
+      tfrun.wait_for_line(R"(could not start: Too many open files \(raise the open-file limit)").has_value();
+  INFO(tfrun.out() << tfrun.err());
+  REQUIRE(said);
+  const auto status = tfrun.wait_for_exit(10s);
+  REQUIRE(status);
+  CHECK(*status == 71);
+  CHECK(no_leftovers(tfrun.marker()));
+}
+
+TEST_CASE("faults: the process limit reached (fork fails) stops the formation with 71, nothing left") {
+  if (::geteuid() != 0) {
+    WARN("not root: cannot drop to another uid with setpriv, skipped");
+    return;
+  }
+  TempDir dir;
+  REQUIRE(::chmod(dir.path().c_str(), 0777) == 0);
+  dir.write("Procfile", "web: exec " + test_child() + " print up\n");
+  auto options = in_dir(dir);
+  // Root is exempt from RLIMIT_NPROC: run as nobody, allowed 6 processes in all.
+  options.wrapper = {"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "prlimit", "--nproc=6"};
+  Tfrun tfrun({"start", "--no-timestamp", "--color", "never", "web=10"}, options);
+  REQUIRE(tfrun.wait_for_line(R"(could not start: cannot start a process: Resource temporarily unavailable)"));
+  const auto status = tfrun.wait_for_exit(10s);
+  REQUIRE(status);
+  CHECK(*status == 71);
+  CHECK(no_leftovers(tfrun.marker()));
+}
+
+TEST_CASE("faults: 10,000 signals while starting and while stopping lose no shutdown and crash nothing") {
+  TempDir dir;
+  dir.write("Procfile", "web: exec " + test_child() + " print up\nworker: exec " + test_child() + " cleanup 300\n");
+  Tfrun tfrun({"start", "--no-timestamp", "--color", "never", "web=10", "worker=5"}, in_dir(dir));
+  // While the instances are being spawned: window-size changes, forwarded to every group.
+  for (int i = 0; i < 5000; ++i) {
+    tfrun.send_signal(SIGWINCH);
+  }
+  REQUIRE(tfrun.wait_for_text_count(" started (pid ", 15));
+  tfrun.send_signal(SIGTERM);
+  REQUIRE(tfrun.wait_for_line("SIGTERM received, stopping"));
+  // While stopping (the workers take 300 ms to clean up): more stop requests and window changes.
+  for (int i = 0; i < 5000; ++i) {
+    tfrun.send_signal(i % 2 == 0 ? SIGHUP : SIGWINCH);
+  }
+  const auto status = tfrun.wait_for_exit(20s);
+  REQUIRE(status);
+  CHECK(*status == 128 + SIGTERM);
+  CHECK(tfrun.out().find("SIGTERM received, stopping") != std::string::npos);
+  CHECK(tfrun.err().empty());
+  CHECK(no_leftovers(tfrun.marker()));
+}
