@@ -64,6 +64,15 @@ std::vector<ExportFile> render_export(ExportFormat format, const ExportInput& in
   return entry_of(format).render(input);
 }
 
+std::string log_folder_to_create(ExportFormat format, const ExportInput& input) {
+  switch (format) {
+  case ExportFormat::systemd: return input.log_dir;
+  case ExportFormat::supervisord:
+  case ExportFormat::launchd: return export_detail::log_directory(input);
+  default: return "";
+  }
+}
+
 } // namespace tfrun::core
 
 namespace tfrun::core::export_detail {
