@@ -1,0 +1,201 @@
+# SPDX-License-Identifier: MIT
+# Shared by the engine checks (tests/engines/*.sh): one app exported and run in a real engine, the way a user
+# would. Each check exits 0 (pass), 1 (fail) or 77 (skip, with the reason on stdout), and cleans up what it
+# started, by process id. Waits poll for an event with a deadline; none sleeps for a fixed time.
+# Environment: TFRUN (the tfrun that exports; default build/src/tfrun), TFRUN_STATIC_BINARY (the static tfrun
+# that container images hold; default build-static/src/tfrun).
+set -uo pipefail
+
+engines_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+source_dir=$(cd "$engines_dir/../.." && pwd)
+TFRUN=${TFRUN:-$source_dir/build/src/tfrun}
+check_name=$(basename "$0" .sh)
+work=$(mktemp -d "/tmp/tfrun-engine-$check_name.XXXXXX")
+chmod 755 "$work" # the app's user must reach the app root
+cleanups=()
+
+say() { echo "$check_name: $*"; }
+skip() {
+  echo "SKIP: $check_name: $*"
+  exit 77
+}
+fail() {
+  echo "FAIL: $check_name: $*" >&2
+  [ -n "${cleaning:-}" ] && return 1 # a failed step of the cleanup must not skip the steps after it
+  exit 1
+}
+# Processes whose working directory is in the work folder: the app's, whatever the engine left of them.
+work_pids() {
+  local p
+  for p in /proc/[0-9]*; do
+    [ "${p#/proc/}" != $$ ] && [[ $(readlink "$p/cwd" 2>/dev/null) == "$work"* ]] && echo "${p#/proc/}"
+  done
+}
+on_exit() {
+  local status=$? i
+  cleaning=1
+  cd /
+  for ((i = ${#cleanups[@]} - 1; i >= 0; i--)); do eval "${cleanups[i]}" >/dev/null 2>&1; done
+  local left
+  left=$(work_pids)
+  if [ -n "$left" ]; then
+    echo "$check_name: killing what was left running: $(ps -o pid=,args= -p "${left//$'\n'/,}" | tr '\n' ';')" >&2
+    kill -9 $left 2>/dev/null
+  fi
+  [ $status -eq 0 ] && rm -rf "$work"
+  [ $status -ne 0 ] && [ $status -ne 77 ] && echo "$check_name: work folder kept: $work" >&2
+  exit $status
+}
+trap on_exit EXIT
+cleanup() { cleanups+=("$1"); }
+
+[ "${TFRUN_ENGINE_CHECKS:-1}" = 0 ] && skip "turned off by TFRUN_ENGINE_CHECKS=0"
+
+need() {
+  local tool
+  for tool in "$@"; do
+    command -v "$tool" >/dev/null || skip "$tool is not installed (Debian 12: see .ci/run's engine packages)"
+  done
+}
+
+# wait_until SECONDS DESCRIPTION COMMAND...: poll COMMAND every 0.1 s until it succeeds, or fail.
+wait_until() {
+  local seconds=$1 what=$2
+  shift 2
+  local deadline=$((SECONDS + seconds))
+  until "$@"; do
+    [ $SECONDS -lt $deadline ] || fail "timed out after ${seconds}s waiting for $what"
+    sleep 0.1
+  done
+}
+
+# The values every engine must hand to the app unchanged, and those some formats cannot hold.
+big=$(printf '0123456789abcdef%.0s' $(seq 4096)) # 64 KiB
+declare -A values=(
+  [GREETING]="hello"
+  [Q1]="it's"
+  [Q2]='say "hi" now'
+  [BOTHQ]="it's \"both\""
+  [DOLLAR]='$HOME ${X} $$ $(id) `id` back\slash %d %%'
+  [NEWLINE]=$'line one\nline two'
+  [UNICODE]='Grüße 世界 🎉'
+  [BIG]=$big
+)
+
+# env_line KEY: the .env line that gives KEY its value (FORMATS.md's .env rules).
+env_line() {
+  case $1 in
+    BOTHQ) printf '%s\n' 'BOTHQ="it'"'"'s \"both\""' ;;
+    DOLLAR) printf '%s\n' "DOLLAR='${values[DOLLAR]}'" ;;
+    NEWLINE) printf '%s\n' 'NEWLINE="line one\nline two"' ;;
+    Q2) printf '%s\n' "Q2='say \"hi\" now'" ;;
+    *) printf '%s="%s"\n' "$1" "${values[$1]}" ;;
+  esac
+}
+
+# make_app DIR KEY...: the app of every check, with the env-file variables KEY...:
+#   web (exec'ed directly: no shell meaning), worker (a leading assignment and "$GREETING": the shell execs it),
+#   stubborn (ignores TERM; only some checks run it). Each instance prints its PORT, uid, argument and a
+#   checksum (md5sum) of every value, then "ready"; on TERM it prints "got TERM" and exits 0.
+make_app() {
+  local dir=$1 key
+  shift
+  mkdir -p "$dir"
+  chmod 755 "$dir"
+  cat >"$dir/app.sh" <<'SH'
+#!/bin/sh
+name=$1
+echo "$name start port=${PORT-unset} mode=${WORKER_MODE-unset} uid=$(id -u) arg=$2"
+for v in $CHECKED; do
+  eval "value=\${$v-unset}"
+  echo "$name env $v $(printf %s "$value" | md5sum)"
+done
+if [ "$name" = stubborn ]; then trap '' TERM; else trap 'echo "$name got TERM"; exit 0' TERM; fi
+echo "$name ready"
+while :; do sleep 1 & wait $!; done
+SH
+  chmod 755 "$dir/app.sh"
+  cat >"$dir/Procfile" <<'PROCFILE'
+web: ./app.sh web 'it'"'"'s $HOME'
+worker: WORKER_MODE=fast ./app.sh worker "$GREETING"
+stubborn: ./app.sh stubborn
+PROCFILE
+  : >"$dir/.env"
+  for key in "$@"; do env_line "$key" >>"$dir/.env"; done
+  echo "CHECKED=\"$*\"" >>"$dir/.env"
+}
+
+# expect_app_lines TEXT NAME KEY...: the lines an instance NAME printed at start are all in TEXT.
+expect_app_lines() {
+  local text=$1 name=$2 key want
+  shift 2
+  for key in "$@"; do
+    want="$name env $key $(printf %s "${values[$key]}" | md5sum)"
+    grep -qxF -- "$want" <<<"$text" || fail "$name did not get $key unchanged (no line '$want')"
+  done
+}
+
+# Prints how many lines of TEXT match the regular expression.
+count_lines() { grep -cE -- "$2" <<<"$1" || true; }
+
+# --- podman, set up as tests/engines/README.md says (runc, cgroupfs, explicit ulimits, a private store) ---
+
+podman_setup() {
+  need podman runc
+  local p=$work/podman
+  mkdir -p "$p"
+  cat >"$p/containers.conf" <<EOF
+[containers]
+default_ulimits = ["nofile=1024:1024", "nproc=1024:1024"]
+[engine]
+cgroup_manager = "cgroupfs"
+events_logger = "file"
+runtime = "runc"
+EOF
+  cat >"$p/storage.conf" <<EOF
+[storage]
+driver = "overlay"
+graphroot = "$p/root"
+runroot = "$p/run"
+EOF
+  export CONTAINERS_CONF=$p/containers.conf CONTAINERS_STORAGE_CONF=$p/storage.conf
+  cleanup "podman rm -af -t 0; podman pod rm -af -t 0; podman rmi -af"
+  local out
+  out=$(podman run --rm --network none --rootfs /:O /bin/true 2>&1) ||
+    skip "podman cannot run a container here: $out"
+}
+
+static_tfrun() {
+  local binary=${TFRUN_STATIC_BINARY:-$source_dir/build-static/src/tfrun}
+  [ -x "$binary" ] || skip "no static tfrun at $binary (build it with: bash .ci/check-static, or set TFRUN_STATIC_BINARY)"
+  file -b "$binary" | grep -q 'statically linked' || skip "$binary is not statically linked"
+  echo "$binary"
+}
+
+# build_image NAME APPDIR: a Debian-like image (dash as /bin/sh, which never execs the last command of -c,
+# and ignores TERM as PID 1) with busybox's tools, the static tfrun as ENTRYPOINT `tfrun start`, the app in /app.
+build_image() {
+  local name=$1 app=$2 root=$work/image-$1 lib tool
+  need busybox dash file
+  local tfrun
+  tfrun=$(static_tfrun) || exit $?
+  mkdir -p "$root/bin" "$root/proc" "$root/dev" "$root/sys" "$root/tmp" "$root/etc" "$root/app"
+  cp /bin/dash "$root/bin/dash"
+  ln -s dash "$root/bin/sh"
+  for lib in $(ldd /bin/dash | grep -o '/[^ ]*'); do cp -L --parents "$lib" "$root/"; done
+  cp "$(command -v busybox)" "$root/bin/busybox"
+  for tool in sleep md5sum id cat seq grep wc ps printf; do ln -s busybox "$root/bin/$tool"; done
+  cp "$tfrun" "$root/bin/tfrun"
+  strip "$root/bin/tfrun" 2>/dev/null || true
+  cp -a "$app/." "$root/app/"
+  tar -C "$root" -cf "$root.tar" .
+  podman import -q --change 'ENTRYPOINT ["/bin/tfrun", "start"]' --change 'CMD ["web=2", "worker=1"]' \
+    --change 'WORKDIR /app' --change 'ENV PATH=/bin' "$root.tar" "localhost/$name:1" >/dev/null ||
+    fail "podman import of the test image failed"
+}
+
+# Lines of the logs of every container whose name matches a pattern.
+container_logs() {
+  local id
+  for id in $(podman ps -aq --filter "name=$1"); do podman logs "$id" 2>&1; done
+}
