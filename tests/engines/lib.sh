@@ -2,8 +2,8 @@
 # Shared by the engine checks (tests/engines/*.sh): one app exported and run in a real engine, the way a user
 # would. Each check exits 0 (pass), 1 (fail) or 77 (skip, with the reason on stdout), and cleans up what it
 # started, by process id. Waits poll for an event with a deadline; none sleeps for a fixed time.
-# Environment: TFRUN (the tfrun that exports; default build/src/tfrun), TFRUN_STATIC_BINARY (the static tfrun
-# that container images hold; default build-static/src/tfrun).
+# Environment: see tests/engines/README.md (TFRUN, TFRUN_STATIC_BINARY, TFRUN_ENGINE_CHECKS,
+# TFRUN_ENGINE_CHECKS_STRICT).
 set -uo pipefail
 
 engines_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -16,6 +16,10 @@ cleanups=()
 
 say() { echo "$check_name: $*"; }
 skip() {
+  if [ "${TFRUN_ENGINE_CHECKS_STRICT:-}" = 1 ] && [ "${TFRUN_ENGINE_CHECKS:-1}" != 0 ]; then
+    echo "FAIL: $check_name: cannot run (TFRUN_ENGINE_CHECKS_STRICT=1): $*" >&2
+    exit 1
+  fi
   echo "SKIP: $check_name: $*"
   exit 77
 }
