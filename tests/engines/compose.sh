@@ -31,7 +31,7 @@ ready() { [ "$(count_lines "$(logs_of "$1")" " ready$")" -eq "$2" ]; }
 wait_until 30 "two web replicas and one worker to start" bash -c "$(declare -f containers logs_of ready count_lines); project=$project; ready web 2 && ready worker 1"
 
 web=$(logs_of web)
-[ "$(count_lines "$web" "^web start port=5000 mode=unset uid=0 arg=it's \\\$HOME$")" -eq 2 ] ||
+[ "$(count_lines "$web" "^web start port=5000 mode=unset uid=0 arg=it's \\\$HOME ✓$")" -eq 2 ] ||
   fail "the web replicas did not both start with PORT 5000 and their argument: $web"
 grep -qxF "worker start port=unset mode=fast uid=0 arg=hello" <<<"$(logs_of worker)" || fail "worker: $(logs_of worker)"
 expect_app_lines "$web" web "${keys[@]}"

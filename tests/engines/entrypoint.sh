@@ -20,7 +20,7 @@ wait_until 20 "web.1, web.2 and worker.1 to start" ready
 [ "$(podman top "$name" pid args | awk '$1 == 1 { print $2 }')" = /bin/tfrun ] || fail "PID 1 is not tfrun"
 text=$(logs)
 stamp='[0-9]{2}:[0-9]{2}:[0-9]{2}' # tfrun start's time prefix
-grep -qE "^$stamp web\.2 +\| web start port=5001 mode=unset uid=0 arg=it's \\\$HOME$" <<<"$text" || fail "web.2: $text"
+grep -qE "^$stamp web\.2 +\| web start port=5001 mode=unset uid=0 arg=it's \\\$HOME ✓$" <<<"$text" || fail "web.2: $text"
 grep -qE "^$stamp worker\.1 +\| worker start port=5100 mode=fast uid=0 arg=hello$" <<<"$text" || fail "worker.1: $text"
 expect_app_lines "$(sed -En "s/^$stamp web\.1 +\| //p" <<<"$text")" web "${keys[@]}"
 

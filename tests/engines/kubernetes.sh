@@ -42,13 +42,13 @@ ready() { [ "$(count_lines "$(logs_of "$1")" " ready$")" -eq "$2" ]; }
 wait_until 30 "two web replicas and one worker to start" bash -c "$(declare -f containers logs_of ready count_lines); ready web 2 && ready worker 1"
 
 web=$(logs_of web)
-[ "$(count_lines "$web" "^web start port=5000 mode=unset uid=0 arg=it's \\\$HOME$")" -eq 2 ] ||
+[ "$(count_lines "$web" "^web start port=5000 mode=unset uid=0 arg=it's \\\$HOME ✓$")" -eq 2 ] ||
   fail "the web replicas did not both start with PORT 5000 and their argument: $web"
 grep -qxF "worker start port=unset mode=fast uid=0 arg=hello" <<<"$(logs_of worker)" || fail "worker: $(logs_of worker)"
 expect_app_lines "$web" web "${keys[@]}"
 expect_app_lines "$(logs_of worker)" worker "${keys[@]}"
 for id in $(containers web); do
-  [ "$(podman top "$id" pid args | awk '$1 == 1 { $1 = ""; print substr($0, 2) }')" = "/bin/sh ./app.sh web it's \$HOME" ] ||
+  [ "$(podman top "$id" pid args | awk '$1 == 1 { $1 = ""; print substr($0, 2) }')" = "/bin/sh ./app.sh web it's \$HOME ✓" ] ||
     fail "PID 1 of a web container is not the app: $(podman top "$id" pid args)"
 done
 

@@ -120,7 +120,7 @@ while :; do sleep 1 & wait $!; done
 SH
   chmod 755 "$dir/app.sh"
   cat >"$dir/Procfile" <<'PROCFILE'
-web: ./app.sh web 'it'"'"'s $HOME'
+web: ./app.sh web 'it'"'"'s $HOME ✓'
 worker: WORKER_MODE=fast ./app.sh worker "$GREETING"
 stubborn: ./app.sh stubborn
 PROCFILE

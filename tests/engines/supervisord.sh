@@ -67,8 +67,8 @@ wait_until 20 "supervisord to run every program" \
 for instance in web.1 web.2 worker.1 stubborn.1; do
   wait_until 10 "$instance to start" lines_in "$instance" " ready$" 1
 done
-grep -qxF "web start port=5000 mode=unset uid=33 arg=it's \$HOME" <<<"$(log web.1)" || fail "web.1: $(log web.1)"
-grep -qxF "web start port=5001 mode=unset uid=33 arg=it's \$HOME" <<<"$(log web.2)" || fail "web.2: $(log web.2)"
+grep -qxF "web start port=5000 mode=unset uid=33 arg=it's \$HOME ✓" <<<"$(log web.1)" || fail "web.1: $(log web.1)"
+grep -qxF "web start port=5001 mode=unset uid=33 arg=it's \$HOME ✓" <<<"$(log web.2)" || fail "web.2: $(log web.2)"
 grep -qxF "worker start port=5100 mode=fast uid=33 arg=hello" <<<"$(log worker.1)" || fail "worker.1: $(log worker.1)"
 expect_app_lines "$(log web.1)" web "${keys[@]}"
 expect_app_lines "$(log worker.1)" worker "${keys[@]}"

@@ -34,7 +34,7 @@ lines_in() { [ "$(count_lines "$(journal "$1")" "$2")" -ge "$3" ]; }
 for instance in web.1 web.2 worker.1; do
   wait_until 20 "$instance to start" lines_in "$instance" " ready$" 1
 done
-grep -qxF "web start port=5001 mode=unset uid=33 arg=it's \$HOME" <<<"$(journal web.2)" || fail "web.2: $(journal web.2)"
+grep -qxF "web start port=5001 mode=unset uid=33 arg=it's \$HOME ✓" <<<"$(journal web.2)" || fail "web.2: $(journal web.2)"
 grep -qxF "worker start port=5100 mode=fast uid=33 arg=hello" <<<"$(journal worker.1)" || fail "$(journal worker.1)"
 expect_app_lines "$(journal web.1)" web "${keys[@]}"
 expect_app_lines "$(journal worker.1)" worker "${keys[@]}"
