@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // How a Procfile command is run (docs/formats.md, "How a command is run"): executed directly when it holds
 // nothing the shell would interpret, else through the shell, which is told to `exec` the command whenever that
-// keeps its meaning. Either way the process that is started ends up being the app itself, not a wrapper.
+// keeps its meaning; so that, wherever the meaning allows, the process started is the app itself, not a wrapper.
 #pragma once
 
 #include <string>
