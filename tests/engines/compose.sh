@@ -22,32 +22,15 @@ cleanup "podman network rm -f ${project}_default"
 cleanup "(cd '$work/compose' && podman-compose -p $project -f compose.yaml down)"
 compose up -d >"$work/up.out" 2>&1 || fail "podman-compose up: $(tail -5 "$work/up.out")"
 
-containers() { podman ps -aq --filter "label=com.docker.compose.project=$project" --filter "label=com.docker.compose.service=$1"; }
-logs_of() {
-  local id
-  for id in $(containers "$1"); do podman logs "$id" 2>&1; done
+containers() {
+  podman ps -aq --filter "label=com.docker.compose.project=$project" --filter "label=com.docker.compose.service=$1"
 }
-ready() { [ "$(count_lines "$(logs_of "$1")" " ready$")" -eq "$2" ]; }
-wait_until 30 "two web replicas and one worker to start" bash -c "$(declare -f containers logs_of ready count_lines); project=$project; ready web 2 && ready worker 1"
-
-web=$(logs_of web)
-[ "$(count_lines "$web" "^web start port=5000 mode=unset uid=0 arg=it's \\\$HOME ✓$")" -eq 2 ] ||
-  fail "the web replicas did not both start with PORT 5000 and their argument: $web"
-grep -qxF "worker start port=unset mode=fast uid=0 arg=hello" <<<"$(logs_of worker)" || fail "worker: $(logs_of worker)"
-expect_app_lines "$web" web "${keys[@]}"
-expect_app_lines "$(logs_of worker)" worker "${keys[@]}"
+check_containers_start "${keys[@]}"
 
 started=$SECONDS
 compose stop >"$work/stop.out" 2>&1 || fail "podman-compose stop: $(tail -5 "$work/stop.out")"
 [ $((SECONDS - started)) -lt 8 ] || fail "stopping took the whole grace period: TERM did not stop the app"
-for type in web worker; do
-  for id in $(containers $type); do
-    [ "$(podman inspect -f '{{.State.ExitCode}}' "$id")" = 0 ] ||
-      fail "a $type container exited $(podman inspect -f '{{.State.ExitCode}}' "$id"), not 0 after TERM"
-  done
-done
-[ "$(count_lines "$(logs_of web)" "^web got TERM$")" -eq 2 ] || fail "the web replicas did not both log 'got TERM'"
-[ "$(count_lines "$(logs_of worker)" "^worker got TERM$")" -eq 1 ] || fail "the worker did not log 'got TERM'"
+check_containers_stopped
 compose down >/dev/null 2>&1 || fail "podman-compose down failed"
 [ -z "$(podman ps -aq)" ] || fail "down left containers: $(podman ps -a)"
 say "ok: 2 web replicas + 1 worker in a tfrun-entrypoint image, PORT and values intact, TERM on stop, exit 0"

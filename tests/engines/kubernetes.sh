@@ -34,37 +34,13 @@ cleanup "podman kube down '$work/play.yaml'"
 podman kube play --network none "$work/play.yaml" >"$work/play.out" 2>&1 || fail "kube play: $(cat "$work/play.out")"
 
 containers() { podman ps -aq --filter label=app.kubernetes.io/instance=tfe --filter "label=app.kubernetes.io/component=$1"; }
-logs_of() {
-  local id
-  for id in $(containers "$1"); do podman logs "$id" 2>&1; done
-}
-ready() { [ "$(count_lines "$(logs_of "$1")" " ready$")" -eq "$2" ]; }
-wait_until 30 "two web replicas and one worker to start" bash -c "$(declare -f containers logs_of ready count_lines); ready web 2 && ready worker 1"
+check_containers_start "${keys[@]}"
 
-web=$(logs_of web)
-[ "$(count_lines "$web" "^web start port=5000 mode=unset uid=0 arg=it's \\\$HOME ✓$")" -eq 2 ] ||
-  fail "the web replicas did not both start with PORT 5000 and their argument: $web"
-grep -qxF "worker start port=unset mode=fast uid=0 arg=hello" <<<"$(logs_of worker)" || fail "worker: $(logs_of worker)"
-expect_app_lines "$web" web "${keys[@]}"
-expect_app_lines "$(logs_of worker)" worker "${keys[@]}"
-for id in $(containers web); do
-  [ "$(podman top "$id" pid args | awk '$1 == 1 { $1 = ""; print substr($0, 2) }')" = "/bin/sh ./app.sh web it's \$HOME ✓" ] ||
-    fail "PID 1 of a web container is not the app: $(podman top "$id" pid args)"
-done
-
-pods=$(podman pod ps -q --filter label=app.kubernetes.io/instance=tfe 2>/dev/null)
-[ -n "$pods" ] || pods=$(podman pod ps -q --filter name=tfe-)
+pods=$(podman pod ps -q --filter name=tfe-)
 started=$SECONDS
 podman pod stop -t 8 $pods >/dev/null || fail "pod stop failed"
 [ $((SECONDS - started)) -lt 6 ] || fail "stopping the pods took the whole grace period: TERM did not stop the app"
-for type in web worker; do
-  for id in $(containers $type); do
-    [ "$(podman inspect -f '{{.State.ExitCode}}' "$id")" = 0 ] ||
-      fail "a $type container exited $(podman inspect -f '{{.State.ExitCode}}' "$id"), not 0 after TERM"
-  done
-done
-[ "$(count_lines "$(logs_of web)" "^web got TERM$")" -eq 2 ] || fail "the web replicas did not both log 'got TERM'"
-[ "$(count_lines "$(logs_of worker)" "^worker got TERM$")" -eq 1 ] || fail "the worker did not log 'got TERM'"
+check_containers_stopped
 podman kube down "$work/play.yaml" >/dev/null || fail "kube down failed"
 [ -z "$(podman ps -aq)" ] || fail "kube down left containers: $(podman ps -a)"
 say "ok: 2 web replicas + 1 worker, PORT, ConfigMap and Secret values intact, app as PID 1, TERM on stop, exit 0"

@@ -142,6 +142,62 @@ expect_app_lines() {
 # Prints how many lines of TEXT match the regular expression.
 count_lines() { grep -cE -- "$2" <<<"$1" || true; }
 
+# --- host engines: one instance per log (the script defines `log INSTANCE`, printing that instance's lines) ---
+
+# has_lines INSTANCE REGEX N: the log of INSTANCE has at least N lines matching REGEX.
+has_lines() { [ "$(count_lines "$(log "$1")" "$2")" -ge "$3" ]; }
+
+# check_host_start UID KEY...: web.1, web.2 and worker.1 started as UID with their PORT, argument and values.
+check_host_start() {
+  local uid=$1 instance
+  shift
+  for instance in web.1 web.2 worker.1; do
+    wait_until 20 "$instance to start" has_lines "$instance" " ready$" 1
+  done
+  grep -qxF "web start port=5000 mode=unset uid=$uid arg=it's \$HOME ✓" <<<"$(log web.1)" || fail "web.1: $(log web.1)"
+  grep -qxF "web start port=5001 mode=unset uid=$uid arg=it's \$HOME ✓" <<<"$(log web.2)" || fail "web.2: $(log web.2)"
+  grep -qxF "worker start port=5100 mode=fast uid=$uid arg=hello" <<<"$(log worker.1)" || fail "worker.1: $(log worker.1)"
+  expect_app_lines "$(log web.2)" web "$@"
+  expect_app_lines "$(log worker.1)" worker "$@"
+}
+
+# --- containers: one per replica (the script defines `containers TYPE`, printing their ids) ---
+
+logs_of() {
+  local id
+  for id in $(containers "$1"); do podman logs "$id" 2>&1; done
+}
+replicas_ready() { [ "$(count_lines "$(logs_of web)" " ready$")" -eq 2 ] && [ "$(count_lines "$(logs_of worker)" " ready$")" -eq 1 ]; }
+
+# check_containers_start KEY...: two web replicas and a worker, each the app as PID 1, with PORT and values.
+check_containers_start() {
+  local web id
+  wait_until 30 "two web replicas and one worker to start" replicas_ready
+  web=$(logs_of web)
+  [ "$(count_lines "$web" "^web start port=5000 mode=unset uid=0 arg=it's \\\$HOME ✓$")" -eq 2 ] ||
+    fail "the web replicas did not both start with PORT 5000 and their argument: $web"
+  grep -qxF "worker start port=unset mode=fast uid=0 arg=hello" <<<"$(logs_of worker)" || fail "worker: $(logs_of worker)"
+  expect_app_lines "$web" web "$@"
+  expect_app_lines "$(logs_of worker)" worker "$@"
+  for id in $(containers web); do
+    [ "$(podman top "$id" pid args | awk '$1 == 1 { $1 = ""; print substr($0, 2) }')" = "/bin/sh ./app.sh web it's \$HOME ✓" ] ||
+      fail "PID 1 of a web container is not the app: $(podman top "$id" pid args)"
+  done
+}
+
+# check_containers_stopped: every app logged "got TERM" and exited 0.
+check_containers_stopped() {
+  local type id
+  for type in web worker; do
+    for id in $(containers $type); do
+      [ "$(podman inspect -f '{{.State.ExitCode}}' "$id")" = 0 ] ||
+        fail "a $type container exited $(podman inspect -f '{{.State.ExitCode}}' "$id"), not 0 after TERM"
+    done
+  done
+  [ "$(count_lines "$(logs_of web)" "^web got TERM$")" -eq 2 ] || fail "the web replicas did not both log 'got TERM'"
+  [ "$(count_lines "$(logs_of worker)" "^worker got TERM$")" -eq 1 ] || fail "the worker did not log 'got TERM'"
+}
+
 # --- podman, set up as tests/engines/README.md says (runc, cgroupfs, explicit ulimits, a private store) ---
 
 podman_setup() {
@@ -196,10 +252,4 @@ build_image() {
   podman import -q --change 'ENTRYPOINT ["/bin/tfrun", "start"]' --change 'CMD ["web=2", "worker=1"]' \
     --change 'WORKDIR /app' --change 'ENV PATH=/bin' "$root.tar" "localhost/$name:1" >/dev/null ||
     fail "podman import of the test image failed"
-}
-
-# Lines of the logs of every container whose name matches a pattern.
-container_logs() {
-  local id
-  for id in $(podman ps -aq --filter "name=$1"); do podman logs "$id" 2>&1; done
 }

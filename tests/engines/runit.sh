@@ -49,24 +49,16 @@ cleanup "for s in ${services[*]}; do touch \$s/down; done"
 cleanup "sv -w 5 force-stop ${services[*]}"
 
 log() { sed 's/^[^ ]* //' "$work/log/$1/current" 2>/dev/null; } # without svlogd's timestamp
-lines_in() { [ "$(count_lines "$(log "$1")" "$2")" -ge "$3" ]; }
 app_pids() {
   local p
   for p in /proc/[0-9]*; do [ "$(readlink "$p/cwd" 2>/dev/null)" = "$work/app" ] && echo "${p#/proc/}"; done
 }
 
-for instance in web.1 web.2 worker.1; do
-  wait_until 20 "$instance to start" lines_in "$instance" " ready$" 1
-done
-grep -qxF "web start port=5000 mode=unset uid=33 arg=it's \$HOME ✓" <<<"$(log web.1)" || fail "web.1: $(log web.1)"
-grep -qxF "web start port=5001 mode=unset uid=33 arg=it's \$HOME ✓" <<<"$(log web.2)" || fail "web.2: $(log web.2)"
-grep -qxF "worker start port=5100 mode=fast uid=33 arg=hello" <<<"$(log worker.1)" || fail "worker.1: $(log worker.1)"
-expect_app_lines "$(log web.2)" web "${keys[@]}"
-expect_app_lines "$(log worker.1)" worker "${keys[@]}"
+check_host_start 33 "${keys[@]}"
 
 sv -w 10 stop "${services[@]}" >/dev/null || fail "sv stop did not report every service down"
 for instance in web.1 web.2 worker.1; do
-  wait_until 5 "$instance's 'got TERM' in its log" lines_in "$instance" " got TERM$" 1
+  wait_until 5 "$instance's 'got TERM' in its log" has_lines "$instance" " got TERM$" 1
 done
 wait_until 5 "every app process to be gone" test -z "$(app_pids)"
 say "ok: 3 services as www-data with PORT and values intact; sv stop: each logged 'got TERM', none left running"

@@ -29,21 +29,14 @@ podman cp "$work/units/." "$name:/etc/systemd/system/" || fail "podman cp of the
 in_ct systemctl daemon-reload || fail "daemon-reload"
 in_ct systemctl start tfe.target tfl.target || fail "systemctl start: $(in_ct systemctl status 'tfe-*' 'tfl-*' 2>&1)"
 
-journal() { in_ct journalctl -o cat -t "tfe-$1" 2>/dev/null; }
-lines_in() { [ "$(count_lines "$(journal "$1")" "$2")" -ge "$3" ]; }
-for instance in web.1 web.2 worker.1; do
-  wait_until 20 "$instance to start" lines_in "$instance" " ready$" 1
-done
-grep -qxF "web start port=5001 mode=unset uid=33 arg=it's \$HOME ✓" <<<"$(journal web.2)" || fail "web.2: $(journal web.2)"
-grep -qxF "worker start port=5100 mode=fast uid=33 arg=hello" <<<"$(journal worker.1)" || fail "$(journal worker.1)"
-expect_app_lines "$(journal web.1)" web "${keys[@]}"
-expect_app_lines "$(journal worker.1)" worker "${keys[@]}"
+log() { in_ct journalctl -o cat -t "tfe-$1" 2>/dev/null; }
+check_host_start 33 "${keys[@]}"
 logged() { grep -q " ready$" "$work/log/web.1.log" 2>/dev/null; }
 wait_until 20 "tfl's web.1 to write into the log folder" logged
 
 in_ct systemctl stop tfe.target tfl.target || fail "systemctl stop"
 for instance in web.1 web.2 worker.1; do
-  wait_until 5 "$instance's 'got TERM' in the journal" lines_in "$instance" " got TERM$" 1
+  wait_until 5 "$instance's 'got TERM' in the journal" has_lines "$instance" " got TERM$" 1
 done
 killed=$(in_ct journalctl -o cat -u 'tfe-*' 2>/dev/null | grep -c 'with signal SIGKILL' || true)
 [ "$killed" -eq 0 ] || fail "systemd had to SIGKILL processes of the app"
