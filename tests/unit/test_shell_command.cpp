@@ -3,6 +3,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <cstdint>
+#include <cstdio>
+
 #include <string>
 #include <utility>
 #include <vector>
@@ -122,4 +125,58 @@ TEST_CASE("characters some shell treats specially keep a command in the shell", 
     INFO(command);
     CHECK(plan_command(command).via_shell);
   }
+}
+
+namespace {
+
+// What /bin/sh makes of the words of `command`: `set -- COMMAND` does the shell's quote removal (and, for
+// commands that have any, its expansions), and printf hands the words back separated by NUL.
+Argv words_by_the_shell(const std::string& command) {
+  const std::string script = "set -- " + command + "; printf '%s\\0' \"$@\"";
+  std::string quoted = "'";
+  for (const char c : script) {
+    quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  }
+  FILE* pipe = ::popen(("/bin/sh -c " + quoted + "'").c_str(), "r");
+  REQUIRE(pipe != nullptr);
+  std::string out;
+  char buffer[4096];
+  for (std::size_t n; (n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0;) {
+    out.append(buffer, n);
+  }
+  REQUIRE(::pclose(pipe) == 0);
+  Argv words;
+  for (std::size_t start = 0, end; (end = out.find('\0', start)) != std::string::npos; start = end + 1) {
+    words.push_back(out.substr(start, end - start));
+  }
+  return words;
+}
+
+} // namespace
+
+// Random commands from pieces that quoting gets wrong; whenever plan_command executes one directly, its argv
+// must be exactly the words /bin/sh would have given the program. Seeded, so a failure can be replayed.
+TEST_CASE("a command executed directly gets exactly the words the shell would give it", "[shell_command]") {
+  const std::vector<std::string> pieces = {
+      "a",        "B1",      "-x",      "--k=v", "./p",  "/u/b",  "%",       "@:,+", "\xc3\xa9", " ",
+      " ",        "\t",      "'",       "\"",    "\\",   "'a b'", "\"c d\"", "\\ ",  "\\\"",     "\\'",
+      "\"\\\\\"", "\"\\$\"", "\"\\x\"", "''",    "\"\"", "'\\'",  "$",       ";",    "*",
+  };
+  std::uint32_t state = 20261204;
+  const auto next = [&] { return state = state * 1664525U + 1013904223U; };
+  int direct = 0;
+  for (int round = 0; round < 400; ++round) {
+    std::string command = "prog ";
+    for (auto n = 1 + next() % 6; n > 0; --n) {
+      command += pieces[next() % pieces.size()];
+    }
+    const auto plan = plan_command(command);
+    if (plan.via_shell) {
+      continue;
+    }
+    ++direct;
+    INFO(command);
+    CHECK(plan.argv == words_by_the_shell(command));
+  }
+  CHECK(direct > 100);
 }
