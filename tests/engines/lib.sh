@@ -46,7 +46,7 @@ on_exit() {
     echo "$check_name: killing what was left running: $(ps -o pid=,args= -p "${left//$'\n'/,}" | tr '\n' ';')" >&2
     kill -9 $left 2>/dev/null
   fi
-  [ $status -eq 0 ] && rm -rf "$work"
+  [ $status -eq 0 ] || [ $status -eq 77 ] && rm -rf "$work"
   [ $status -ne 0 ] && [ $status -ne 77 ] && echo "$check_name: work folder kept: $work" >&2
   exit $status
 }
@@ -225,20 +225,15 @@ EOF
     skip "podman cannot run a container here: $out"
 }
 
-static_tfrun() {
-  local binary=${TFRUN_STATIC_BINARY:-$source_dir/build-static/src/tfrun}
-  [ -x "$binary" ] || skip "no static tfrun at $binary (build it with: bash .ci/check-static, or set TFRUN_STATIC_BINARY)"
-  file -b "$binary" | grep -q 'statically linked' || skip "$binary is not statically linked"
-  echo "$binary"
-}
 
 # build_image NAME APPDIR: a Debian-like image (dash as /bin/sh, which never execs the last command of -c,
 # and ignores TERM as PID 1) with busybox's tools, the static tfrun as ENTRYPOINT `tfrun start`, the app in /app.
 build_image() {
   local name=$1 app=$2 root=$work/image-$1 lib tool
   need busybox dash file
-  local tfrun
-  tfrun=$(static_tfrun) || exit $?
+  local tfrun=${TFRUN_STATIC_BINARY:-$source_dir/build-static/src/tfrun}
+  [ -x "$tfrun" ] || skip "no static tfrun at $tfrun (build it with: bash .ci/check-static, or set TFRUN_STATIC_BINARY)"
+  file -b "$tfrun" | grep -q 'statically linked' || skip "$tfrun is not statically linked"
   mkdir -p "$root/bin" "$root/proc" "$root/dev" "$root/sys" "$root/tmp" "$root/etc" "$root/app"
   cp /bin/dash "$root/bin/dash"
   ln -s dash "$root/bin/sh"
