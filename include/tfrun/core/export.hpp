@@ -32,7 +32,7 @@ private:
 
 struct ExportInput {
   std::string app;     // --app; default: the root folder's name
-  std::string user;    // --user; empty: no user switch
+  std::string user;    // --user; empty: the app name (run_as_user), none for systemd user units
   std::string log_dir; // --log, absolute; empty: /var/log/APP (systemd: the journal)
   std::string root;    // absolute working directory of the app
   std::string shell = "/bin/sh";
