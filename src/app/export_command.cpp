@@ -4,8 +4,10 @@
 #include <tfrun/app/commands.hpp>
 
 #include <tfrun/app/errors.hpp>
+#include <tfrun/app/files.hpp>
 #include <tfrun/app/inherited_environment.hpp>
 #include <tfrun/app/model.hpp>
+#include <tfrun/core/dotenv.hpp>
 #include <tfrun/core/exit_codes.hpp>
 #include <tfrun/core/export.hpp>
 
@@ -83,6 +85,39 @@ void write_files(const fs::path& dir, const std::string& app, const std::vector<
   }
 }
 
+// foreman's export created the log folder too: an engine that finds it missing refuses the whole config or
+// fails every unit. A folder that cannot be made here (not root, no such parent) is a warning, since the files
+// are right and the folder may be made on the machine that runs them.
+void create_log_folder(const std::string& folder) {
+  if (folder.empty()) {
+    return;
+  }
+  std::error_code ec;
+  fs::create_directories(folder, ec);
+  if (ec) {
+    std::cerr << "tfrun: warning: cannot create the log folder " << folder << " (" << ec.message()
+              << "): create it before the engine starts the app\n";
+  }
+}
+
+// "FILE:LINE: " of the env-file line that defined `key`, to point at what an export refused.
+std::string env_file_location(const Model& model, const std::string& key) {
+  const auto& files = model.options.env_files;
+  for (auto file = files.rbegin(); file != files.rend(); ++file) {
+    const auto text = read_text_file(*file);
+    core::Diagnostics ignored;
+    const auto variables = text ? core::parse_dotenv(
+                                      *text, *file, [](std::string_view) { return std::nullopt; }, ignored)
+                                : std::vector<core::EnvVariable>{};
+    for (const auto& variable : variables) {
+      if (variable.key == key) {
+        return *file + ":" + std::to_string(variable.line) + ": ";
+      }
+    }
+  }
+  return "";
+}
+
 } // namespace
 
 int export_command(const Invocation& invocation) {
@@ -105,7 +140,8 @@ int export_command(const Invocation& invocation) {
     files = core::render_export(*format, input);
   } catch (const core::ExportError& error) {
     const bool flag = error.key().rfind("--", 0) == 0;
-    throw Error(flag ? core::exit_code::usage : core::exit_code::data, error.what());
+    throw Error(flag ? core::exit_code::usage : core::exit_code::data,
+                (flag ? "" : env_file_location(model, error.key())) + error.what());
   }
   if (request.dry_run) {
     for (const auto& file : files) {
@@ -115,6 +151,7 @@ int export_command(const Invocation& invocation) {
   }
   try {
     write_files(request.dir, input.app, files);
+    create_log_folder(core::log_folder_to_create(*format, input));
   } catch (const fs::filesystem_error& error) {
     throw SystemError(error.what());
   }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "export_common.hpp"
 
+#include <tfrun/core/shell_command.hpp>
 #include <tfrun/core/signals.hpp>
 
 #include <fmt/format.h>
@@ -63,6 +64,15 @@ std::vector<ExportFile> render_export(ExportFormat format, const ExportInput& in
   return entry_of(format).render(input);
 }
 
+std::string log_folder_to_create(ExportFormat format, const ExportInput& input) {
+  switch (format) {
+  case ExportFormat::systemd: return input.log_dir;
+  case ExportFormat::supervisord:
+  case ExportFormat::launchd: return export_detail::log_directory(input);
+  default: return "";
+  }
+}
+
 } // namespace tfrun::core
 
 namespace tfrun::core::export_detail {
@@ -91,6 +101,7 @@ ExportType make_type(const ExportInput& input, const Instance& first) {
   }
   type.timeout = settings != nullptr && settings->timeout ? *settings->timeout : input.default_timeout;
   type.stop_signal = settings != nullptr && settings->stop_signal ? *settings->stop_signal : SIGTERM;
+  type.signal_target = settings != nullptr && settings->signal_target ? *settings->signal_target : SignalTarget::group;
   return type;
 }
 
@@ -212,6 +223,30 @@ std::string time_span(Duration duration) {
 }
 
 std::string stop_signal_name(const ExportType& type) { return signal_name(type.stop_signal); }
+
+bool bare_word(std::string_view word) {
+  return !word.empty() && std::all_of(word.begin(), word.end(), [](char c) {
+    return static_cast<unsigned char>(c) >= 0x80 || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           (c >= '0' && c <= '9') || std::string_view("_-./,:@+%=").find(c) != std::string_view::npos;
+  });
+}
+
+std::vector<std::string> command_argv(const ExportInput& input, std::string_view command, ProgramLookup lookup) {
+  auto plan = plan_command(command, input.shell);
+  // An absolute path with nothing any engine's config syntax would read specially is started as it is.
+  if (plan.via_shell || lookup == ProgramLookup::app ||
+      (plan.argv.front().starts_with('/') && bare_word(plan.argv.front()))) {
+    return std::move(plan.argv);
+  }
+  // The same words, spelled for the shell, which looks the name up in the app's PATH and from its directory.
+  std::string text = "exec";
+  for (const auto& word : plan.argv) {
+    text += " " + (bare_word(word) ? word : shell_quote(word));
+  }
+  return {input.shell, "-c", text};
+}
+
+std::string run_as_user(const ExportInput& input) { return input.user.empty() ? input.app : input.user; }
 
 std::string dashed(std::string_view name) {
   std::string out(name);

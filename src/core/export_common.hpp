@@ -23,7 +23,8 @@ struct ExportType {
   bool oneshot = false;
   Duration timeout{};
   int stop_signal = 0;
-  const ProcessSettings* settings = nullptr; // null when tfrun.toml says nothing about the type
+  SignalTarget signal_target = SignalTarget::group; // who gets the stop signal: the process group or the app
+  const ProcessSettings* settings = nullptr;        // null when tfrun.toml says nothing about the type
 };
 
 // Types with at least one instance, in Procfile order.
@@ -44,6 +45,17 @@ struct ExportType {
 [[nodiscard]] std::string time_span(Duration duration);
 // "SIGTERM"
 [[nodiscard]] std::string stop_signal_name(const ExportType& type);
+// How the engine starts a command: the app's own argv, or the shell told to `exec` it (shell_command.hpp).
+enum class ProgramLookup {
+  engine, // a host engine finds a bare name in its own PATH, not the app's: such a command goes through the shell
+  app,    // a container runtime looks it up in the container's PATH, as the shell would
+};
+[[nodiscard]] std::vector<std::string> command_argv(const ExportInput& input, std::string_view command,
+                                                    ProgramLookup lookup);
+// A word that the shell, shlex and systemd all take as written: letters, digits, `_-./,:@+%=`, non-ASCII.
+[[nodiscard]] bool bare_word(std::string_view word);
+// The user the processes run as: --user, else the app name (foreman's default); never an unnamed root.
+[[nodiscard]] std::string run_as_user(const ExportInput& input);
 // "web.1" -> "web-1": foreman's file names for supervisord, runit and launchd.
 [[nodiscard]] std::string dashed(std::string_view name);
 

@@ -26,8 +26,11 @@ std::string compose_string(std::string_view what, std::string_view text) {
 }
 
 std::string command_list(const ExportInput& input, std::string_view command, std::string_view indent) {
-  return fmt::format("{0}- {1}\n{0}- \"-c\"\n{0}- {2}\n", indent, compose_string("shell", input.shell),
-                     compose_string("command", command));
+  std::string out;
+  for (const auto& word : command_argv(input, command, ProgramLookup::app)) {
+    out += fmt::format("{}- {}\n", indent, compose_string("command", word));
+  }
+  return out;
 }
 
 std::string environment_map(const ExportInput& input, const ExportType& type) {
@@ -81,7 +84,10 @@ std::string depends_on(const std::vector<ExportType>& types, const ExportType& t
 
 std::string service(const ExportInput& input, const std::vector<ExportType>& types, const ExportType& type) {
   static constexpr std::string_view k_restart[] = {"no", "on-failure", "always"};
-  std::string out = fmt::format("  {}:\n    image: {}\n    command:\n{}", yaml_quote(type.name),
+  // `entrypoint`, not `command`: compose's `command` only replaces the image's CMD, so an image whose
+  // ENTRYPOINT is `tfrun start` would get the app's words as its arguments. Setting the entrypoint also clears
+  // the image's CMD, so the app's argv is the whole of what the container runs, in any image.
+  std::string out = fmt::format("  {}:\n    image: {}\n    entrypoint:\n{}", yaml_quote(type.name),
                                 compose_string("--image", input.image), command_list(input, type.command, "      "));
   out += environment_map(input, type);
   if (binds_port(input, type.name)) {

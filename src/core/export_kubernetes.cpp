@@ -182,10 +182,12 @@ std::string readiness_probe(const ExportInput& input, const ExportType& type) {
 
 std::string container(const ExportInput& input, const ExportType& type, const Names& names) {
   require_utf8("command", type.command, k_format);
-  std::string out = fmt::format("        - name: {}\n          image: {}\n          command:\n"
-                                "            - {}\n            - \"-c\"\n            - {}\n",
-                                yaml_quote(dns_label("type", type.name, 63)), yaml_quote(input.image),
-                                yaml_quote(input.shell), yaml_quote(escape_reference_expansion(type.command)));
+  // `command` replaces the image's ENTRYPOINT and CMD: the container's main process is the app itself.
+  std::string out = fmt::format("        - name: {}\n          image: {}\n          command:\n",
+                                yaml_quote(dns_label("type", type.name, 63)), yaml_quote(input.image));
+  for (const auto& word : command_argv(input, type.command, ProgramLookup::app)) {
+    out += fmt::format("            - {}\n", yaml_quote(escape_reference_expansion(word)));
+  }
   out += container_env(input, type, names);
   if (binds_port(input, type.name)) {
     out += fmt::format("          ports:\n            - name: \"http\"\n              containerPort: {}\n"

@@ -62,6 +62,15 @@ std::string command_word(std::string_view text) {
   return out;
 }
 
+// supervisord splits `command` with POSIX shlex into the program and its arguments.
+std::string command_line(const ExportInput& input, const std::string& command) {
+  std::string out;
+  for (const auto& word : command_argv(input, command, ProgramLookup::engine)) {
+    out += (out.empty() ? "" : " ") + ini_value("command", bare_word(word) ? word : command_word(word));
+  }
+  return out;
+}
+
 bool shlex_word_char(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
          std::string_view("_/.+-():").find(c) != std::string_view::npos;
@@ -102,16 +111,16 @@ std::string signal_setting(const ExportType& type) {
 
 std::string program_section(const ExportInput& input, const ExportType& type, const Instance& instance) {
   static constexpr std::string_view k_autorestart[] = {"false", "unexpected", "true"};
-  std::string out = fmt::format("[program:{}-{}]\ncommand={} -c {}\n", input.app, dashed(instance.name),
-                                ini_value("shell", input.shell), ini_value("command", command_word(instance.command)));
+  std::string out = fmt::format("[program:{}-{}]\ncommand={}\n", input.app, dashed(instance.name),
+                                command_line(input, instance.command));
   out += fmt::format("directory={}\n", ini_value("working directory", working_directory(input, type)));
-  if (!input.user.empty()) {
-    out += fmt::format("user={}\n", ini_value("--user", input.user));
-  }
+  out += fmt::format("user={}\n", ini_value("--user", run_as_user(input)));
   out += fmt::format("autostart=true\nautorestart={}\nstartsecs={}\n", k_autorestart[static_cast<int>(type.restart)],
                      type.oneshot ? 0 : 1);
-  out += fmt::format("stopsignal={}\nstopwaitsecs={}\nstopasgroup=true\nkillasgroup=true\n", signal_setting(type),
-                     whole_seconds_up(type.timeout));
+  // The program supervisord tracks is the app (command_argv), so its log pipe stays open until the app is gone;
+  // stopasgroup sends the stop signal to the app's process group too, as `tfrun start` does.
+  out += fmt::format("stopsignal={}\nstopwaitsecs={}\nstopasgroup={}\nkillasgroup=true\n", signal_setting(type),
+                     whole_seconds_up(type.timeout), type.signal_target == SignalTarget::group ? "true" : "false");
   out += fmt::format("redirect_stderr=true\nstdout_logfile={}\n",
                      ini_value("--log", log_directory(input) + "/" + instance.name + ".log"));
   std::vector<std::string> pairs;

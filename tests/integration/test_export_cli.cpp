@@ -49,3 +49,31 @@ TEST_CASE("export into a place the OS refuses is a system error (71)") {
   CHECK(result.status == 71);
   CHECK(result.err.rfind("tfrun: error: ", 0) == 0);
 }
+
+TEST_CASE("export creates the log folder that supervisord and systemd need but do not create") {
+  TempDir dir;
+  dir.write("Procfile", "web: ./server\n");
+  const auto logs = dir.path() + "/var/log/shop";
+  const auto supervisord =
+      run_tfrun({"export", "supervisord", dir.path() + "/sv", "-a", "shop", "-l", logs}, in_dir(dir));
+  CHECK(supervisord.status == 0);
+  CHECK(fs::is_directory(logs));
+  fs::remove_all(dir.path() + "/var");
+  const auto systemd = run_tfrun({"export", "systemd", dir.path() + "/units", "-a", "shop", "-l", logs}, in_dir(dir));
+  CHECK(systemd.status == 0);
+  CHECK(fs::is_directory(logs));
+  dir.write("blocker", "a file where the log folder's parent should be\n");
+  const auto blocked = run_tfrun(
+      {"export", "supervisord", dir.path() + "/sv", "-a", "shop", "-l", dir.path() + "/blocker/log"}, in_dir(dir));
+  CHECK(blocked.status == 0);
+  CHECK(blocked.err.rfind("tfrun: warning: cannot create the log folder " + dir.path() + "/blocker/log (", 0) == 0);
+}
+
+TEST_CASE("export names the env file and line of a value the format cannot hold") {
+  TempDir dir;
+  dir.write("Procfile", "web: ./server\n");
+  dir.write(".env", "A=1\nMULTI=\"two\nlines\"\n");
+  const auto result = run_tfrun({"export", "supervisord", "--dry-run", "-a", "shop"}, in_dir(dir));
+  CHECK(result.status == 65);
+  CHECK(result.err.rfind("tfrun: error: .env:2: supervisord: the value of \"MULTI\" cannot be represented", 0) == 0);
+}

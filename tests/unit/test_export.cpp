@@ -102,10 +102,10 @@ TEST_CASE("export: restart policies per engine", "[export]") {
   CHECK(contains(content_of(render_systemd(input), "blog-worker.1.service"), "Restart=no\n"));
   CHECK(contains(render_supervisord(input)[0].content, "[program:blog-worker-1]"));
   const auto supervisord = render_supervisord(input)[0].content;
-  CHECK(contains(supervisord, "[program:blog-release-1]\ncommand=/bin/sh -c 'bin/migrate'\ndirectory=/srv/blog\n"
-                              "autostart=true\nautorestart=false\nstartsecs=0\n"));
-  CHECK(contains(supervisord, "[program:blog-web-1]\ncommand=/bin/sh -c 'bin/web'\ndirectory=/srv/blog\n"
-                              "autostart=true\nautorestart=true\nstartsecs=1\n"));
+  CHECK(contains(supervisord, "[program:blog-release-1]\ncommand=/bin/sh -c 'exec bin/migrate'\ndirectory=/srv/blog\n"
+                              "user=blog\nautostart=true\nautorestart=false\nstartsecs=0\n"));
+  CHECK(contains(supervisord, "[program:blog-web-1]\ncommand=/bin/sh -c 'exec bin/web'\ndirectory=/srv/blog\n"
+                              "user=blog\nautostart=true\nautorestart=true\nstartsecs=1\n"));
   CHECK(contains(content_of(render_launchd(input), "blog-worker-1.plist"), "<key>KeepAlive</key>\n  <false/>\n"));
   CHECK(contains(content_of(render_launchd(input), "blog-web-1.plist"), "<key>KeepAlive</key>\n  <true/>\n"));
   CHECK(contains(render_compose(input)[0].content, "    restart: \"no\"\n"));
@@ -190,4 +190,46 @@ TEST_CASE("kubernetes: a shell's $(...) in a command is escaped from Kubernetes'
   const auto files = render_kubernetes(input);
   const auto& deployment = content_of(files, "blog-web-deployment.yaml");
   CHECK(contains(deployment, "\"echo started at $$(date) by $$$ on $PORT\""));
+}
+
+TEST_CASE("export: without --user the processes run as the app's user, never silently as root", "[export]") {
+  auto input = with_release();
+  CHECK(contains(content_of(render_systemd(input), "blog-web.1.service"), "\nUser=blog\n"));
+  CHECK(contains(render_supervisord(input)[0].content, "\nuser=blog\n"));
+  CHECK(contains(content_of(render_runit(input), "blog-web-1/run"), "exec chpst -u 'blog' -P "));
+  CHECK(
+      contains(content_of(render_launchd(input), "blog-web-1.plist"), "<key>UserName</key>\n  <string>blog</string>"));
+  input.user = "root";
+  CHECK(contains(content_of(render_systemd(input), "blog-web.1.service"), "\nUser=root\n"));
+  input.user.clear();
+  input.user_units = true; // user units run as whoever starts them
+  CHECK_FALSE(contains(content_of(render_systemd(input), "blog-web.1.service"), "User="));
+}
+
+TEST_CASE("export: the engine starts the app itself, or a shell that execs it", "[export]") {
+  auto input = with_release();
+  input.instances[1].command = "/usr/bin/web-server --port 5000";
+  input.instances[2].command = "bin/worker; bin/cleanup";
+  const auto systemd = render_systemd(input);
+  CHECK(contains(content_of(systemd, "blog-release.1.service"), "\nExecStart=/bin/sh -c \"exec bin/migrate\"\n"));
+  CHECK(contains(content_of(systemd, "blog-web.1.service"), "\nExecStart=/usr/bin/web-server --port 5000\n"));
+  CHECK(contains(content_of(systemd, "blog-worker.1.service"), "\nExecStart=/bin/sh -c \"bin/worker; bin/cleanup\"\n"));
+  CHECK(contains(render_supervisord(input)[0].content, "\ncommand=/usr/bin/web-server --port 5000\n"));
+  CHECK(contains(content_of(render_runit(input), "blog-web-1/run"),
+                 "\"$envdir\" '/usr/bin/web-server' '--port' '5000'\n"));
+  // A container runtime looks a bare name up in the container's PATH: no shell needed.
+  CHECK(contains(render_compose(input)[0].content, "    entrypoint:\n      - \"bin/migrate\"\n    restart:"));
+}
+
+TEST_CASE("export: the stop signal reaches the process group unless signal_target is main", "[export]") {
+  auto input = with_release();
+  input.processes[1].signal_target = SignalTarget::main;
+  const auto systemd = render_systemd(input);
+  CHECK(contains(content_of(systemd, "blog-release.1.service"), "\nKillMode=control-group\n"));
+  CHECK(contains(content_of(systemd, "blog-web.1.service"), "\nKillMode=mixed\n"));
+  const auto supervisord = render_supervisord(input)[0].content;
+  CHECK(contains(supervisord, "[program:blog-release-1]\n"));
+  CHECK(contains(supervisord.substr(supervisord.find("[program:blog-web-1]")), "\nstopasgroup=false\n"));
+  CHECK(contains(content_of(render_runit(input), "blog-release-1/control/t"), "kill -15 -$pid && kill -CONT -$pid\n"));
+  CHECK(contains(content_of(render_runit(input), "blog-web-1/control/t"), "kill -15 $pid && kill -CONT $pid\n"));
 }

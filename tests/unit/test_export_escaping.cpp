@@ -4,9 +4,14 @@
 // runit's envdir). A value either comes back unchanged or is refused with an ExportError.
 #include "export_test_app.hpp"
 
+// The argv each format is meant to start, to compare what is read back with.
+#include "../../src/core/export_common.hpp"
+
 #include <algorithm>
 
 using namespace export_test;
+using tfrun::core::export_detail::command_argv;
+using tfrun::core::export_detail::ProgramLookup;
 
 namespace {
 
@@ -169,6 +174,27 @@ std::string shell_word(std::string_view text, std::size_t& i) {
   return out;
 }
 
+// The items of a YAML block sequence of double-quoted scalars after `key`, with `$$` read as `$`.
+std::vector<std::string> yaml_list(const std::string& text, const std::string& key, const std::string& item) {
+  std::vector<std::string> out;
+  auto at = text.find(key);
+  REQUIRE(at != std::string::npos);
+  for (at += key.size(); text.compare(at, item.size(), item) == 0;) {
+    const auto end = text.find('\n', at);
+    out.push_back(undouble(yaml_unquote(std::string_view(text).substr(at + item.size(), end - at - item.size())), '$'));
+    at = end + 1;
+  }
+  return out;
+}
+
+std::vector<std::string> shell_words(std::string_view text) {
+  std::vector<std::string> words;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    words.push_back(shell_word(text, i));
+  }
+  return words;
+}
+
 std::string line_after(const std::string& text, const std::string& prefix) {
   const auto at = text.find(prefix);
   REQUIRE(at != std::string::npos);
@@ -230,11 +256,11 @@ TEST_CASE("escaping: systemd Environment= and ExecStart= read back", "[export][e
     const auto unit = render_systemd(hostile_input(value)).at(1).content;
     REQUIRE(systemd_words("\"HOSTILE=" + line_after(unit, "\nEnvironment=\"HOSTILE=")).size() == 1);
     CHECK(systemd_words("\"HOSTILE=" + line_after(unit, "\nEnvironment=\"HOSTILE=")).at(0) == "HOSTILE=" + value);
-    const auto exec = systemd_words(line_after(unit, "\nExecStart="));
-    REQUIRE(exec.size() == 3);
-    CHECK(exec[0] == "/bin/sh");
-    CHECK(exec[1] == "-c");
-    CHECK(undouble(exec[2], '$') == value);
+    auto exec = systemd_words(line_after(unit, "\nExecStart="));
+    for (auto& word : exec) {
+      word = undouble(word, '$');
+    }
+    CHECK(exec == command_argv(hostile_input(value), value, ProgramLookup::engine));
   }
 }
 
@@ -244,11 +270,11 @@ TEST_CASE("escaping: kubernetes and compose YAML scalars read back", "[export][e
     const auto files = render_kubernetes(hostile_input(value));
     CHECK(yaml_unquote(line_after(files.at(0).content, "\n  \"HOSTILE\": ")) == value);
     // Kubernetes reduces `$$` to `$` in a command (and replaces `$(NAME)`), as compose does with `$$`.
-    CHECK(undouble(yaml_unquote(line_after(files.at(1).content, "\n            - \"-c\"\n            - ")), '$') ==
-          value);
+    const auto argv = command_argv(hostile_input(value), value, ProgramLookup::app);
+    CHECK(yaml_list(files.at(1).content, "\n          command:\n", "            - ") == argv);
     const auto compose = render_compose(hostile_input(value)).at(0).content;
     CHECK(undouble(yaml_unquote(line_after(compose, "\n      \"HOSTILE\": ")), '$') == value);
-    CHECK(undouble(yaml_unquote(line_after(compose, "\n      - \"-c\"\n      - ")), '$') == value);
+    CHECK(yaml_list(compose, "\n    entrypoint:\n", "      - ") == argv);
   }
 }
 
@@ -265,7 +291,12 @@ TEST_CASE("escaping: launchd property list strings read back", "[export][escapin
       return xml_unescape(std::string_view(plist).substr(start, plist.find("</string>", start) - start));
     };
     CHECK(element("<key>HOSTILE</key>\n    <string>") == value);
-    CHECK(element("<string>-c</string>\n    <string>") == value);
+    std::vector<std::string> argv;
+    const std::string array = plist.substr(plist.find("<array>"), plist.find("</array>") - plist.find("<array>"));
+    for (auto at = array.find("<string>"); at != std::string::npos; at = array.find("<string>", at + 1)) {
+      argv.push_back(xml_unescape(array.substr(at + 8, array.find("</string>", at) - at - 8)));
+    }
+    CHECK(argv == command_argv(hostile_input(value), value, ProgramLookup::engine));
   }
 }
 
@@ -278,10 +309,11 @@ TEST_CASE("escaping: runit run script and envdir read back", "[export][escaping]
     }
     const auto files = render_runit(hostile_input(value));
     const auto run = files.at(0).content;
-    const auto command = run.substr(run.find("-c ", run.find("exec chpst")) + 3);
-    std::size_t i = 0;
-    CHECK(shell_word(command, i) == value);
-    CHECK(command.substr(i) == "\n");
+    const auto prefix = std::string("exec chpst -u 'app' -P -e \"$envdir\" ");
+    const auto command = run.substr(run.find(prefix) + prefix.size());
+    CHECK(command.ends_with("\n"));
+    CHECK(shell_words(command.substr(0, command.size() - 1)) ==
+          command_argv(hostile_input(value), value, ProgramLookup::engine));
     const auto env = std::find_if(files.begin(), files.end(),
                                   [](const auto& f) { return f.path.find("HOSTILE") != std::string::npos; });
     REQUIRE(env != files.end());
@@ -300,12 +332,10 @@ TEST_CASE("escaping: supervisord command and environment read back", "[export][e
       CHECK_THROWS_AS(render_supervisord(input), ExportError);
     } else {
       const auto conf = render_supervisord(input).at(0).content;
-      const auto line = undouble(line_after(conf, "\ncommand=/bin/sh -c "), '%');
+      const auto line = undouble(line_after(conf, "\ncommand="), '%');
       CHECK(line.find(" ;") == std::string::npos);
       CHECK(line.find(" #") == std::string::npos);
-      std::size_t i = 0;
-      CHECK(shell_word(line, i) == value);
-      CHECK(i == line.size());
+      CHECK(shell_words(line) == command_argv(input, value, ProgramLookup::engine));
     }
     input = hostile_input("x");
     input.env = {{"HOSTILE", value, 1}};

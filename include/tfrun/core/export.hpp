@@ -32,7 +32,7 @@ private:
 
 struct ExportInput {
   std::string app;     // --app; default: the root folder's name
-  std::string user;    // --user; empty: no user switch
+  std::string user;    // --user; empty: the app name (run_as_user), none for systemd user units
   std::string log_dir; // --log, absolute; empty: /var/log/APP (systemd: the journal)
   std::string root;    // absolute working directory of the app
   std::string shell = "/bin/sh";
@@ -59,6 +59,11 @@ struct ExportFile {
 
 // Throws ExportError. Files come out in a stable order.
 [[nodiscard]] std::vector<ExportFile> render_export(ExportFormat format, const ExportInput& input);
+
+// The folder the engine writes the logs into but does not create itself (supervisord refuses to start without
+// it, systemd fails the unit with 209/STDOUT); empty when there is none (the journal, runit's log/run creates
+// its own, containers).
+[[nodiscard]] std::string log_folder_to_create(ExportFormat format, const ExportInput& input);
 
 [[nodiscard]] std::vector<ExportFile> render_systemd(const ExportInput& input);
 [[nodiscard]] std::vector<ExportFile> render_supervisord(const ExportInput& input);
