@@ -4,8 +4,10 @@
 
 #include <cerrno>
 #include <csignal>
+#include <cstdio>
 #include <cstring>
 #include <fcntl.h>
+#include <sys/ioctl.h>
 #include <system_error>
 #include <unistd.h>
 
@@ -228,16 +230,57 @@ void Supervisor::Impl::close_pipe(SupervisedChild& child) {
   if (!child.pipe.is_open()) {
     return;
   }
+  if (child.splitter.has_partial()) {
+    // Closed before EOF (a drain that ended, a second Ctrl-C): the held unterminated line still goes out.
+    m_out.begin();
+    child.splitter.flush([&](const core::LinePiece& piece) { emit(child, piece); });
+    m_out.commit();
+  }
   boost::system::error_code ignored;
   child.pipe.close(ignored);
   child.drain_timer.cancel();
   apply(child, InstanceEvent::pipe_closed);
 }
 
+// The process was reaped but its pipe is still open. Usually EOF follows at once; otherwise something else
+// holds the write end (a background grandchild, a setsid escapee) and may hold it for ever. The pipe is
+// read to EOF, and closed early only when all of this holds for one whole drain period (k_drain_after_exit):
+// reading is not paused by back-pressure, no byte has arrived, and the pipe holds no unread byte. So a
+// child that printed a lot and exited while tfrun's stdout was slow loses nothing, however slow the reader.
+void Supervisor::Impl::drain_after_exit(SupervisedChild& child, std::chrono::nanoseconds wait) {
+  child.drain_timer.expires_after(wait);
+  child.drain_timer.async_wait([this, &child](const boost::system::error_code& ec) {
+    if (ec || !child.pipe.is_open()) {
+      return;
+    }
+    const auto quiet_for = Clock::now() - child.last_data;
+    int unread = 0;
+    if (::ioctl(child.pipe.native_handle(), FIONREAD, &unread) < 0) {
+      unread = 0;
+    }
+    if (child.paused || unread > 0) {
+      drain_after_exit(child, k_drain_after_exit); // resuming restarts last_data: a whole period after it
+    } else if (quiet_for < k_drain_after_exit) {
+      drain_after_exit(child, k_drain_after_exit - quiet_for);
+    } else {
+      close_pipe(child);
+    }
+  });
+}
+
 void Supervisor::Impl::on_sink_event() {
-  if (m_sink.broken() && !m_stopping) {
-    // stdout went away (`tfrun start | head`): stop as if asked to, as a SIGPIPE'd program would.
-    begin_stop(core::exit_code::signal_base + SIGPIPE);
+  if (m_sink.broken() && !m_said_output_failed) {
+    m_said_output_failed = true;
+    const int error = m_sink.error();
+    if (error == EPIPE) {
+      // stdout went away (`tfrun start | head`): stop as if asked to, as a SIGPIPE'd program would.
+      begin_stop(core::exit_code::signal_base + SIGPIPE);
+    } else {
+      // A full disk, an I/O error: nothing more can be shown, so the formation stops, saying why where it
+      // still can. Lines from here on are discarded; the children are stopped as for any stop.
+      std::fprintf(stderr, "tfrun: error: cannot write the output to stdout: %s; stopping\n", std::strerror(error));
+      begin_stop(core::exit_code::output); // does nothing when already stopping: the first cause stands
+    }
   }
   resume_paused_readers();
 }

@@ -119,14 +119,7 @@ void Supervisor::Impl::apply(SupervisedChild& child, InstanceEvent event) {
       os::signal_process(child.pid, SIGKILL);
       break;
     case InstanceAction::report_exit: report_exit(child); break;
-    case InstanceAction::close_pipe_later:
-      child.drain_timer.expires_after(k_drain_after_exit);
-      child.drain_timer.async_wait([this, &child](const boost::system::error_code& ec) {
-        if (!ec) {
-          close_pipe(child);
-        }
-      });
-      break;
+    case InstanceAction::close_pipe_later: drain_after_exit(child); break;
     }
   }
 }
