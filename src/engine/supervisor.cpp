@@ -171,7 +171,7 @@ void Supervisor::Impl::arm_read(SupervisedChild& child) {
   if (!child.pipe.is_open() || child.reading) {
     return;
   }
-  if (m_sink.full()) {
+  if (read_allowance(child) == 0) {
     // Back-pressure: stop reading, so the child blocks on its own write instead of tfrun buffering.
     if (!child.paused) {
       child.paused = true;
@@ -194,12 +194,19 @@ void Supervisor::Impl::on_readable(SupervisedChild& child) {
   // Back-pressure before every read, not once per wake-up: when many children are ready in one turn of
   // the loop, each would otherwise add up to k_reads_per_wakeup buffers to the backlog past the high-water
   // mark. A child left with data is paused by arm_read below and resumed when the writer catches up.
-  for (int i = 0; i < k_reads_per_wakeup && !m_sink.full(); ++i) {
-    const auto got = ::read(child.pipe.native_handle(), m_buffer.data(), m_buffer.size());
+  for (int i = 0; i < k_reads_per_wakeup; ++i) {
+    const auto room = read_allowance(child);
+    if (room == 0) {
+      break;
+    }
+    const auto got = ::read(child.pipe.native_handle(), m_buffer.data(), room);
     if (got > 0) {
       child.last_data = Clock::now();
+      if (room < m_buffer.size()) {
+        child.read_while_full += static_cast<std::size_t>(got);
+      }
       child.splitter.feed(std::string_view(m_buffer.data(), static_cast<std::size_t>(got)), emit);
-      if (static_cast<std::size_t>(got) < m_buffer.size()) {
+      if (static_cast<std::size_t>(got) < room) {
         break;
       }
       continue;
@@ -217,6 +224,22 @@ void Supervisor::Impl::on_readable(SupervisedChild& child) {
   }
   m_out.commit();
   arm_read(child);
+}
+
+// How many bytes `child` may be read now. While the sink is below its high-water mark, a whole buffer.
+// Above it, the flooder must wait (back-pressure) but a quiet child need not: each child may still be read
+// k_read_while_full bytes per round of back-pressure (a round ends when the writer gets below its low-water
+// mark), so a process that prints a line now and then is not held behind another one's flood. The backlog
+// may pass the high-water mark by at most that much per child.
+std::size_t Supervisor::Impl::read_allowance(SupervisedChild& child) {
+  if (!m_sink.full()) {
+    return m_buffer.size();
+  }
+  if (child.full_round != m_sink_round) {
+    child.full_round = m_sink_round;
+    child.read_while_full = 0;
+  }
+  return child.read_while_full >= k_read_while_full ? 0 : k_read_while_full - child.read_while_full;
 }
 
 void Supervisor::Impl::emit(SupervisedChild& child, const core::LinePiece& piece) {
@@ -282,6 +305,7 @@ void Supervisor::Impl::on_sink_event() {
       begin_stop(core::exit_code::output); // does nothing when already stopping: the first cause stands
     }
   }
+  ++m_sink_round; // below the low-water mark: every child's allowance for the next full sink starts over
   resume_paused_readers();
 }
 

@@ -17,6 +17,7 @@
 
 #include <array>
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -59,6 +60,8 @@ struct SupervisedChild {
   boost::asio::steady_timer probe_timer; // the next port or command probe
   bool reading = false;
   bool paused = false;
+  std::size_t read_while_full = 0; // bytes read while the sink was full, in round `full_round`
+  std::uint64_t full_round = 0;
 };
 
 } // namespace tfrun::engine
