@@ -260,3 +260,19 @@ TEST_CASE("stdout and stderr of one process keep their order") {
   CHECK(two < three);
   CHECK(three < four);
 }
+
+TEST_CASE("a pipe closed by the drain (a background process holds it, silent) still shows the held partial line") {
+  TempDir dir;
+  // The background sleep keeps the pipe open after the shell exits; the quiet period is far longer than the
+  // drain, so only the pipe's closing can show the unterminated line.
+  dir.write("Procfile", "a: sleep 30 & printf 'unterminated'; exit 0\n");
+  Tfrun tfrun({"start", "--no-timestamp", "--quiet-period", "30s"}, plain_text_in(dir));
+  REQUIRE(tfrun.wait_for_exit() == 0);
+  const auto lines = tfrun.out_lines();
+  const auto partial = std::find(lines.begin(), lines.end(), head("a.1") + "unterminated");
+  const auto exited = std::find(lines.begin(), lines.end(), head("system") + "a.1 exited with code 0");
+  CHECK(partial != lines.end());
+  CHECK(exited != lines.end());
+  CHECK(partial < exited);
+  CHECK(no_leftovers(tfrun.marker()));
+}
