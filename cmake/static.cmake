@@ -12,6 +12,7 @@ if(TFRUN_SANITIZE OR TFRUN_FUZZERS)
 endif()
 
 set(Boost_USE_STATIC_LIBS ON)
+# Also makes pkg_check_modules(RE2 ... IMPORTED_TARGET) pick libre2.a, which Debian's libre2-dev ships.
 set(CMAKE_FIND_LIBRARY_SUFFIXES .a)
 # Plain -static rather than -static-pie: `file` and `ldd` then report a static executable, which is what
 # images FROM scratch are checked for; the loss is ASLR of the executable's own code.

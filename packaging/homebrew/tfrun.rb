@@ -10,10 +10,12 @@ class Tfrun < Formula
   license "MIT"
 
   depends_on "cmake" => :build
+  depends_on "pkg-config" => :build # finds re2
   depends_on "cli11" => :build # header-only
   depends_on "scdoc" => :build # man pages
   depends_on "boost"
   depends_on "fmt"
+  depends_on "re2"
   depends_on "tomlplusplus"
   depends_on :linux
 

@@ -5,6 +5,7 @@
 #include <tfrun/app/commands.hpp>
 #include <tfrun/app/errors.hpp>
 #include <tfrun/os/signal_guard.hpp>
+#include <tfrun/os/standard_fds.hpp>
 
 #include <exception>
 #include <iostream>
@@ -29,6 +30,7 @@ int dispatch(const Invocation& invocation) {
 } // namespace
 
 int main(int argc, char** argv) {
+  os::open_missing_standard_fds(); // before anything opens a descriptor that could land on 0, 1 or 2
   os::block_signals_at_start();
   try {
     const auto invocation = parse_command_line(argc, argv);

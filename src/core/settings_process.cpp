@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The [process.NAME] tables of tfrun.toml: per-type stop, restart and readiness policy (DESIGN.md §5),
 // and how values are shown in messages.
+#include <tfrun/core/line_pattern.hpp>
 #include <tfrun/core/settings_reader.hpp>
 #include <tfrun/core/signals.hpp>
 
@@ -8,7 +9,6 @@
 #include <array>
 #include <charconv>
 #include <limits>
-#include <regex>
 #include <sstream>
 #include <tuple>
 
@@ -53,35 +53,14 @@ std::optional<int> read_signal(SettingsReader& reader, const toml::node& node) {
   return signal;
 }
 
-std::string_view describe_regex_error(std::regex_constants::error_type code) {
-  namespace rc = std::regex_constants;
-  switch (code) {
-  case rc::error_collate: return "invalid collating element";
-  case rc::error_ctype: return "invalid character class";
-  case rc::error_escape: return "invalid escape";
-  case rc::error_backref: return "invalid back reference";
-  case rc::error_brack: return "unbalanced brackets";
-  case rc::error_paren:
-    // libstdc++ reports a repeat with nothing before it ("*a") with this code too.
-    return "unbalanced parentheses or nothing to repeat";
-  case rc::error_brace: return "unbalanced braces";
-  case rc::error_badbrace: return "invalid repetition count";
-  case rc::error_range: return "invalid character range";
-  default: return "too complex";
-  }
-}
-
 std::optional<std::string> read_regex(SettingsReader& reader, const toml::node& node) {
   auto pattern = reader.non_empty_string(node, "log");
   if (!pattern) {
     return std::nullopt;
   }
   // Compiled here only to find mistakes while line and column are known; the runtime compiles its own.
-  try {
-    const std::regex compiled(*pattern, std::regex::ECMAScript);
-  } catch (const std::regex_error& error) {
-    reader.error_at(node, "invalid regular expression " + quote(*pattern) +
-                              " in 'log': " + std::string(describe_regex_error(error.code())));
+  if (const auto error = LinePattern::error_in(*pattern)) {
+    reader.error_at(node, "invalid regular expression " + quote(*pattern) + " in 'log': " + *error);
     return std::nullopt;
   }
   return pattern;

@@ -7,6 +7,7 @@
 #include <array>
 #include <cerrno>
 #include <climits>
+#include <poll.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -54,6 +55,11 @@ bool OutputSink::broken() const {
   return m_broken;
 }
 
+int OutputSink::error() const {
+  const std::lock_guard lock(m_mutex);
+  return m_error;
+}
+
 void OutputSink::finish() {
   {
     const std::lock_guard lock(m_mutex);
@@ -65,9 +71,26 @@ void OutputSink::finish() {
   }
 }
 
+namespace {
+
+// stdout may come non-blocking (O_NONBLOCK set by whoever opened it, shared with tfrun through the open
+// file): a full pipe then says EAGAIN instead of blocking. Waiting until it can take more keeps every
+// byte, in order; a pipe whose reader left wakes poll too, and the next write says EPIPE.
+bool wait_until_writable(int fd) {
+  pollfd ready{fd, POLLOUT, 0};
+  while (::poll(&ready, 1, -1) < 0) {
+    if (errno != EINTR) {
+      return false;
+    }
+  }
+  return true;
+}
+
+} // namespace
+
 // Every waiting batch in as few system calls as the kernel allows: one writev per IOV_MAX batches, so the
-// cost per line does not depend on how the loop cut its batches.
-bool OutputSink::write_all(const std::vector<std::string>& batches) {
+// cost per line does not depend on how the loop cut its batches. On failure, the errno that stopped it.
+int OutputSink::write_all(const std::vector<std::string>& batches) {
   constexpr std::size_t k_max_iov = std::min<std::size_t>(IOV_MAX, 256);
   std::array<iovec, k_max_iov> iov{};
   std::size_t next = 0;
@@ -82,10 +105,14 @@ bool OutputSink::write_all(const std::vector<std::string>& batches) {
     while (count > 0) {
       const auto written = ::writev(m_fd, part, static_cast<int>(count));
       if (written < 0) {
-        if (errno == EINTR) {
+        const int error = errno;
+        if (error == EINTR) {
           continue;
         }
-        return false; // EPIPE and friends: the reader is gone
+        if ((error == EAGAIN || error == EWOULDBLOCK) && wait_until_writable(m_fd)) {
+          continue;
+        }
+        return error; // EPIPE: the reader is gone; ENOSPC, EIO...: the output cannot take it
       }
       // A short write (a signal, a full non-blocking pipe): carry on from the first byte not written.
       auto left = static_cast<std::size_t>(written);
@@ -100,7 +127,7 @@ bool OutputSink::write_all(const std::vector<std::string>& batches) {
       }
     }
   }
-  return true;
+  return 0;
 }
 
 // Called with the lock held. Oversized buffers (a huge line passed through) are freed, not kept.
@@ -126,13 +153,14 @@ void OutputSink::write_loop() {
     m_in_flight = m_queued;
     m_queued = 0;
     lock.unlock();
-    const bool ok = write_all(batches);
+    const int error = write_all(batches);
     lock.lock();
     recycle(batches);
     m_in_flight = 0;
     bool tell_loop = false;
-    if (!ok) {
+    if (error != 0) {
       m_broken = true;
+      m_error = error;
       m_queue.clear();
       m_queued = 0;
       tell_loop = true;

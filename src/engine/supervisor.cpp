@@ -4,8 +4,10 @@
 
 #include <cerrno>
 #include <csignal>
+#include <cstdio>
 #include <cstring>
 #include <fcntl.h>
+#include <sys/ioctl.h>
 #include <system_error>
 #include <unistd.h>
 
@@ -180,7 +182,7 @@ void Supervisor::Impl::arm_read(SupervisedChild& child) {
   if (!child.pipe.is_open() || child.reading) {
     return;
   }
-  if (m_sink.full()) {
+  if (read_allowance(child) == 0) {
     // Back-pressure: stop reading, so the child blocks on its own write instead of tfrun buffering.
     if (!child.paused) {
       child.paused = true;
@@ -203,12 +205,19 @@ void Supervisor::Impl::on_readable(SupervisedChild& child) {
   // Back-pressure before every read, not once per wake-up: when many children are ready in one turn of
   // the loop, each would otherwise add up to k_reads_per_wakeup buffers to the backlog past the high-water
   // mark. A child left with data is paused by arm_read below and resumed when the writer catches up.
-  for (int i = 0; i < k_reads_per_wakeup && !m_sink.full(); ++i) {
-    const auto got = ::read(child.pipe.native_handle(), m_buffer.data(), m_buffer.size());
+  for (int i = 0; i < k_reads_per_wakeup; ++i) {
+    const auto room = read_allowance(child);
+    if (room == 0) {
+      break;
+    }
+    const auto got = ::read(child.pipe.native_handle(), m_buffer.data(), room);
     if (got > 0) {
       child.last_data = Clock::now();
+      if (room < m_buffer.size()) {
+        child.read_while_full += static_cast<std::size_t>(got);
+      }
       child.splitter.feed(std::string_view(m_buffer.data(), static_cast<std::size_t>(got)), emit);
-      if (static_cast<std::size_t>(got) < m_buffer.size()) {
+      if (static_cast<std::size_t>(got) < room) {
         break;
       }
       continue;
@@ -228,6 +237,22 @@ void Supervisor::Impl::on_readable(SupervisedChild& child) {
   arm_read(child);
 }
 
+// How many bytes `child` may be read now. While the sink is below its high-water mark, a whole buffer.
+// Above it, the flooder must wait (back-pressure) but a quiet child need not: each child may still be read
+// k_read_while_full bytes per round of back-pressure (a round ends when the writer gets below its low-water
+// mark), so a process that prints a line now and then is not held behind another one's flood. The backlog
+// may pass the high-water mark by at most that much per child.
+std::size_t Supervisor::Impl::read_allowance(SupervisedChild& child) {
+  if (!m_sink.full()) {
+    return m_buffer.size();
+  }
+  if (child.full_round != m_sink_round) {
+    child.full_round = m_sink_round;
+    child.read_while_full = 0;
+  }
+  return child.read_while_full >= k_read_while_full ? 0 : k_read_while_full - child.read_while_full;
+}
+
 void Supervisor::Impl::emit(SupervisedChild& child, const core::LinePiece& piece) {
   m_out.add(child.source, piece);
   if (child.readiness.log_pattern && !child.readiness.ready) {
@@ -239,17 +264,60 @@ void Supervisor::Impl::close_pipe(SupervisedChild& child) {
   if (!child.pipe.is_open()) {
     return;
   }
+  if (child.splitter.has_partial()) {
+    // Closed before EOF (a drain that ended, a second Ctrl-C): the held unterminated line still goes out.
+    m_out.begin();
+    child.splitter.flush([&](const core::LinePiece& piece) { emit(child, piece); });
+    m_out.commit();
+  }
   boost::system::error_code ignored;
   child.pipe.close(ignored);
   child.drain_timer.cancel();
   apply(child, InstanceEvent::pipe_closed);
 }
 
+// The process was reaped but its pipe is still open. Usually EOF follows at once; otherwise something else
+// holds the write end (a background grandchild, a setsid escapee) and may hold it for ever. The pipe is
+// read to EOF, and closed early only when all of this holds for one whole drain period (k_drain_after_exit):
+// reading is not paused by back-pressure, no byte has arrived, and the pipe holds no unread byte. So a
+// child that printed a lot and exited while tfrun's stdout was slow loses nothing, however slow the reader.
+void Supervisor::Impl::drain_after_exit(SupervisedChild& child, std::chrono::nanoseconds wait) {
+  child.drain_timer.expires_after(wait);
+  child.drain_timer.async_wait([this, &child](const boost::system::error_code& ec) {
+    if (ec || !child.pipe.is_open()) {
+      return;
+    }
+    const auto quiet_for = Clock::now() - child.last_data;
+    int unread = 0;
+    if (::ioctl(child.pipe.native_handle(), FIONREAD, &unread) < 0) {
+      unread = 0;
+    }
+    if (child.paused || unread > 0) {
+      drain_after_exit(child, k_drain_after_exit); // resuming restarts last_data: a whole period after it
+    } else if (quiet_for < k_drain_after_exit) {
+      drain_after_exit(child, k_drain_after_exit - quiet_for);
+    } else {
+      close_pipe(child);
+    }
+  });
+}
+
 void Supervisor::Impl::on_sink_event() {
-  if (m_sink.broken() && !m_stopping) {
-    // stdout went away (`tfrun start | head`): stop as if asked to, as a SIGPIPE'd program would.
-    begin_stop(core::exit_code::signal_base + SIGPIPE, StopCause::failure);
+  if (m_sink.broken() && !m_said_output_failed) {
+    m_said_output_failed = true;
+    const int error = m_sink.error();
+    if (error == EPIPE) {
+      // stdout went away (`tfrun start | head`): stop as if asked to, as a SIGPIPE'd program would.
+      begin_stop(core::exit_code::signal_base + SIGPIPE, StopCause::failure);
+    } else {
+      // A full disk, an I/O error: nothing more can be shown, so the formation stops, saying why where it
+      // still can. Lines from here on are discarded; the children are stopped as for any stop.
+      std::fprintf(stderr, "tfrun: error: cannot write the output to stdout: %s; stopping\n", std::strerror(error));
+      begin_stop(core::exit_code::output,
+                 StopCause::failure); // does nothing when already stopping: the first cause stands
+    }
   }
+  ++m_sink_round; // below the low-water mark: every child's allowance for the next full sink starts over
   resume_paused_readers();
 }
 

@@ -38,9 +38,12 @@ namespace supervisor_limits {
 
 constexpr std::size_t k_read_buffer_bytes = 64 * 1024;
 constexpr int k_reads_per_wakeup = 4; // fairness: one chatty child cannot starve the others
+// Fairness under back-pressure: what each child may still be read while the sink is full (read_allowance).
+constexpr std::size_t k_read_while_full = 4 * 1024;
 // After SIGKILL, how long a pipe may stay open (held by something outside tfrun's reach) before closing it.
 constexpr std::chrono::milliseconds k_drain_after_kill{1000};
-// After a reap, how long tfrun waits for the rest of the group to close the pipe before it reports the exit.
+// After a reap, how long the pipe must stay silent (no byte, nothing unread, reading not paused) before tfrun
+// stops waiting for the rest of the group to close it and reports the exit (Impl::drain_after_exit).
 constexpr std::chrono::milliseconds k_drain_after_exit{1000};
 // Readiness: how often a port is tried and a failed command run again.
 constexpr std::chrono::milliseconds k_port_probe_interval{100};
@@ -78,6 +81,8 @@ struct Supervisor::Impl {
   void on_readable(SupervisedChild& child);
   void emit(SupervisedChild& child, const core::LinePiece& piece);
   void close_pipe(SupervisedChild& child);
+  std::size_t read_allowance(SupervisedChild& child);
+  void drain_after_exit(SupervisedChild& child, std::chrono::nanoseconds wait = k_drain_after_exit);
   void on_sink_event();
   void resume_paused_readers();
   void arm_quiet_timer();
@@ -144,6 +149,8 @@ struct Supervisor::Impl {
   bool m_told_ready = false;
   int m_notify_fallbacks = 0; // abstract notify addresses made up when a name is too long
   bool m_said_who_waits = false;
+  bool m_said_output_failed = false;        // the sink's failure was acted on
+  std::uint64_t m_sink_round = 0;           // rounds of back-pressure so far (read_allowance)
   std::map<pid_t, std::string> m_leftovers; // adopted processes tfrun signalled, with their names
   std::vector<SupervisedChild*> m_paused;
   std::array<char, k_read_buffer_bytes> m_buffer{};

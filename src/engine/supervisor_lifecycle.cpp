@@ -150,14 +150,7 @@ void Supervisor::Impl::apply(SupervisedChild& child, InstanceEvent event) {
     arm_grace(child);
     break;
   case InstanceAction::kill_leftovers: os::signal_group_if_held(child.pid, SIGKILL); break;
-  case InstanceAction::drain_output:
-    child.drain_timer.expires_after(k_drain_after_exit);
-    child.drain_timer.async_wait([this, &child](const boost::system::error_code& ec) {
-      if (!ec) {
-        close_pipe(child);
-      }
-    });
-    break;
+  case InstanceAction::drain_output: drain_after_exit(child); break;
   case InstanceAction::report_exit: report_exit(child); break;
   }
 }

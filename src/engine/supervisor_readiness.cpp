@@ -100,7 +100,7 @@ void Supervisor::Impl::start_readiness(SupervisedChild& child) {
   case Kind::none: mark_ready(child, ""); return;
   case Kind::own_port:
   case Kind::tcp_port: probe_port(child); break;
-  case Kind::log_regex: readiness.log_pattern.emplace(child.plan.ready.pattern, std::regex::ECMAScript); break;
+  case Kind::log_regex: readiness.log_pattern.emplace(child.plan.ready.pattern); break;
   case Kind::command: run_probe_command(child); break;
   case Kind::notify: break; // the socket is already listening
   }
@@ -172,7 +172,7 @@ void Supervisor::Impl::on_probe_exit(SupervisedChild& child, const core::Process
 }
 
 void Supervisor::Impl::check_log_line(SupervisedChild& child, std::string_view line) {
-  if (!std::regex_search(line.begin(), line.end(), *child.readiness.log_pattern)) {
+  if (!child.readiness.log_pattern->found_in(line)) {
     return;
   }
   child.readiness.log_pattern.reset();

@@ -122,8 +122,9 @@ Tfrun::Tfrun(const std::vector<std::string>& args, const RunOptions& options) : 
   ::setpgid(m_pid, m_pid);
   ::close(out_pipe[1]);
   ::close(err_pipe[1]);
-  m_readers.emplace_back([this, fd = out_pipe[0]] { read_loop(fd, m_out); });
-  m_readers.emplace_back([this, fd = err_pipe[0]] { read_loop(fd, m_err); });
+  m_readers.emplace_back(
+      [this, fd = out_pipe[0], rate = options.stdout_bytes_per_second] { read_loop(fd, m_out, rate); });
+  m_readers.emplace_back([this, fd = err_pipe[0]] { read_loop(fd, m_err, 0); });
 }
 
 Tfrun::~Tfrun() {
@@ -142,14 +143,19 @@ Tfrun::~Tfrun() {
   }
 }
 
-void Tfrun::read_loop(int fd, std::string& into) {
+void Tfrun::read_loop(int fd, std::string& into, std::size_t bytes_per_second) {
   char buffer[65536];
+  const std::size_t step = bytes_per_second == 0 ? sizeof buffer : 4096;
   while (true) {
     {
       std::unique_lock lock(m_mutex);
       m_changed.wait(lock, [this] { return !m_paused; });
     }
-    const auto n = ::read(fd, buffer, sizeof buffer);
+    const auto n = ::read(fd, buffer, step);
+    if (n > 0 && bytes_per_second > 0) {
+      // The pace of a slow consumer (a pager, a log shipper): this reader's behaviour, not a wait on tfrun.
+      std::this_thread::sleep_for(std::chrono::duration<double>(static_cast<double>(n) / bytes_per_second));
+    }
     if (n < 0 && errno == EINTR) {
       continue;
     }

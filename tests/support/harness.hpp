@@ -38,10 +38,11 @@ private:
 
 struct RunOptions {
   std::string cwd;
-  std::map<std::string, std::string> env; // added to the test's own environment
-  bool separate_stderr = true;            // false: stderr goes to the same pipe as stdout
-  std::vector<std::string> wrapper;       // e.g. {"unshare", "--pid", "--fork", "--mount-proc"}
-  bool pipe_stdout = true;                // false: stdout to /dev/null
+  std::map<std::string, std::string> env;  // added to the test's own environment
+  bool separate_stderr = true;             // false: stderr goes to the same pipe as stdout
+  std::vector<std::string> wrapper;        // e.g. {"unshare", "--pid", "--fork", "--mount-proc"}
+  bool pipe_stdout = true;                 // false: stdout to /dev/null
+  std::size_t stdout_bytes_per_second = 0; // a slow reader: stdout read 4 KiB at a time at this rate (0: at once)
 };
 
 // Options that run tfrun in `dir`, with nothing else changed.
@@ -74,7 +75,7 @@ public:
   [[nodiscard]] const std::string& marker() const { return m_marker; }
 
 private:
-  void read_loop(int fd, std::string& into);
+  void read_loop(int fd, std::string& into, std::size_t bytes_per_second);
 
   pid_t m_pid = -1;
   std::string m_marker;

@@ -272,6 +272,36 @@ int main(int argc, char** argv) {
     }
     return 0;
   }
+  if (mode == "utf8-line") { // "a", then N times 'é' (2 bytes each), then a newline: every cut is mid-character
+    std::string line = "a";
+    for (long i = 0; i < arg(argv, argc, 2, 1 << 20); ++i) {
+      line += "\xC3\xA9";
+    }
+    line += '\n';
+    write_all(STDOUT_FILENO, line.data(), line.size());
+    return 0;
+  }
+  if (mode == "count") { // the lines 1..N, written with stdio (4 KiB writes), then "last" without a newline
+    const long count = arg(argv, argc, 2, 1000);
+    for (long i = 1; i <= count; ++i) {
+      std::printf("%ld\n", i);
+    }
+    std::printf("last");
+    return std::fflush(stdout) == 0 ? 0 : 3;
+  }
+  if (mode == "exec-with") { // exec-with closed-stdout|nonblocking-stdout PROGRAM ARG...: as PROGRAM would start
+    const std::string how = argc > 2 ? argv[2] : "";
+    if (how == "closed-stdout") {
+      ::close(STDOUT_FILENO);
+    } else if (how == "nonblocking-stdout") {
+      ::fcntl(STDOUT_FILENO, F_SETFL, ::fcntl(STDOUT_FILENO, F_GETFL) | O_NONBLOCK);
+    }
+    if (argc > 3) {
+      ::execvp(argv[3], argv + 3);
+    }
+    std::fprintf(stderr, "test_child: exec-with: cannot run the program\n");
+    return 2;
+  }
   if (mode == "slow-partial") { // "Loading..." then, after MS of silence, the rest of the line
     say("Loading...");
     ::usleep(static_cast<useconds_t>(arg(argv, argc, 2, 500) * 1000)); // the silence is the behaviour

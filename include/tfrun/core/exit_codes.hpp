@@ -12,6 +12,7 @@ constexpr int no_input = 66;    // an input file is missing or unreadable
 constexpr int unavailable = 69; // a process did not become ready before its readiness timeout
 constexpr int internal = 70;    // a bug in tfrun
 constexpr int system = 71;      // the OS refused: fork, pipe, signal setup
+constexpr int output = 74;      // tfrun's stdout failed for good: ENOSPC, EIO... (EPIPE is 141, as SIGPIPE)
 constexpr int cannot_execute = 126;
 constexpr int not_found = 127;
 constexpr int signal_base = 128; // 128 + n: killed by, or stopped on, signal n

@@ -9,8 +9,14 @@
 
 namespace tfrun::core {
 
-// 1 MiB: lines up to this length arrive whole; a longer one is cut into chunks of this size.
+// 1 MiB: lines up to this length arrive whole; a longer one is cut into chunks of at most this size, each
+// cut between two UTF-8 characters (up to 3 bytes earlier) so that no character is split.
 constexpr std::size_t k_max_line_bytes = 1024 * 1024;
+
+// Where to cut `text` so that its end does not fall inside a UTF-8 character: text.size(), or the start of
+// an unfinished multi-byte sequence at its very end (a lead byte followed by fewer continuation bytes than
+// it announces). Bytes that are not UTF-8 at all are never held back: they are cut where they fall.
+[[nodiscard]] std::size_t utf8_safe_cut(std::string_view text);
 
 struct LinePiece {
   std::string_view text;     // without the newline; valid until the next call on the splitter
@@ -57,8 +63,11 @@ template <typename Emit> void LineSplitter::feed(std::string_view bytes, Emit&& 
     if (take > room) {
       m_partial.append(bytes.substr(0, room));
       bytes.remove_prefix(room);
-      emit_piece(m_partial, false, emit);
-      m_partial.clear();
+      // The tail of a character cut by the limit (at most 3 bytes) starts the next chunk.
+      auto cut = utf8_safe_cut(m_partial);
+      cut = cut == 0 ? m_partial.size() : cut; // a limit shorter than one character: cut inside it
+      emit_piece(std::string_view(m_partial).substr(0, cut), false, emit);
+      m_partial.erase(0, cut);
       continue;
     }
     m_partial.append(bytes.substr(0, take));

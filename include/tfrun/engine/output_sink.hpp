@@ -18,7 +18,9 @@ namespace tfrun::engine {
 class OutputSink {
 public:
   // `notify` is called from the writer thread when the backlog fell below the low-water mark after being
-  // full, or when the fd broke (EPIPE): it must only post work to the loop.
+  // full, or when a write failed for good (EPIPE, ENOSPC, EIO...): it must only post work to the loop.
+  // EINTR is retried, and EAGAIN (a non-blocking fd) waits until the fd can take more: neither loses or
+  // tears a line.
   OutputSink(int fd, std::function<void()> notify);
   ~OutputSink();
   OutputSink(const OutputSink&) = delete;
@@ -30,6 +32,8 @@ public:
   void submit(std::string& batch);
   [[nodiscard]] bool full() const;
   [[nodiscard]] bool broken() const;
+  // The errno of the write that broke the fd (EPIPE when the reader went away), or 0.
+  [[nodiscard]] int error() const;
   // Writes everything submitted so far, then stops the thread.
   void finish();
 
@@ -43,7 +47,7 @@ public:
 
 private:
   void write_loop();
-  bool write_all(const std::vector<std::string>& batches);
+  int write_all(const std::vector<std::string>& batches);
   void recycle(std::vector<std::string>& batches);
 
   int m_fd;
@@ -56,6 +60,7 @@ private:
   std::size_t m_in_flight = 0;      // bytes taken by the thread and not yet written
   bool m_was_full = false;
   bool m_broken = false;
+  int m_error = 0;
   bool m_finishing = false;
   std::thread m_thread;
 };

@@ -4,6 +4,7 @@
 
 #include <tfrun/core/instance_state.hpp>
 #include <tfrun/core/lifecycle_policy.hpp>
+#include <tfrun/core/line_pattern.hpp>
 #include <tfrun/core/line_splitter.hpp>
 #include <tfrun/core/process_exit.hpp>
 #include <tfrun/engine/log_output.hpp>
@@ -16,9 +17,9 @@
 
 #include <array>
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <optional>
-#include <regex>
 #include <string>
 #include <sys/types.h>
 
@@ -27,10 +28,10 @@ namespace tfrun::engine {
 // Where an instance stands on its way to ready (only the first life counts: dependents start once).
 struct Readiness {
   bool ready = false;
-  bool checking = false;                 // the check started with the first spawn
-  std::optional<std::regex> log_pattern; // ready = { log = "..." }
-  pid_t probe_pid = -1;                  // ready = { command = "..." }, while it runs
-  std::string notify_path;               // ready = "notify": this instance's NOTIFY_SOCKET
+  bool checking = false;                        // the check started with the first spawn
+  std::optional<core::LinePattern> log_pattern; // ready = { log = "..." }
+  pid_t probe_pid = -1;                         // ready = { command = "..." }, while it runs
+  std::string notify_path;                      // ready = "notify": this instance's NOTIFY_SOCKET
   std::unique_ptr<boost::asio::local::datagram_protocol::socket> notify_socket;
   std::unique_ptr<std::array<char, 4096>> notify_buffer; // on the first receive: not 4 KiB in every child
 };
@@ -65,6 +66,8 @@ struct SupervisedChild {
   boost::asio::steady_timer probe_timer; // the next port or command probe
   bool reading = false;
   bool paused = false;
+  std::size_t read_while_full = 0; // bytes read while the sink was full, in round `full_round`
+  std::uint64_t full_round = 0;
 };
 
 } // namespace tfrun::engine
