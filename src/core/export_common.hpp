@@ -13,7 +13,7 @@ namespace tfrun::core::export_detail {
 
 using Variables = std::vector<std::pair<std::string, std::string>>;
 
-// One exported type, with the defaults of DESIGN.md §5 already applied.
+// One exported type, with the defaults of tfrun.toml (docs/formats.md) already applied.
 struct ExportType {
   std::string name;
   std::string command;
@@ -30,7 +30,7 @@ struct ExportType {
 // Types with at least one instance, in Procfile order.
 [[nodiscard]] std::vector<ExportType> export_types(const ExportInput& input);
 [[nodiscard]] const ExportType& type_of(const std::vector<ExportType>& types, std::string_view name);
-// Env files, then the type's tfrun.toml `env`; with `instance`, then PORT and PS (DESIGN.md §3).
+// Env files, then the type's tfrun.toml `env`; with `instance`, then PORT and PS (docs/formats.md).
 [[nodiscard]] Variables instance_environment(const ExportInput& input, const ExportType& type,
                                              const Instance* instance);
 [[nodiscard]] std::string working_directory(const ExportInput& input, const ExportType& type);

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// The [process.NAME] tables of tfrun.toml: per-type stop, restart and readiness policy (DESIGN.md §5),
+// The [process.NAME] tables of tfrun.toml: per-type stop, restart and readiness policy (docs/lifecycle.md),
 // and how values are shown in messages.
 #include <tfrun/core/line_pattern.hpp>
 #include <tfrun/core/settings_reader.hpp>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// The environment a child receives, built in layers (DESIGN.md §3). Later layers win:
+// The environment a child receives, built in layers (docs/formats.md). Later layers win:
 // inherited < env files in order < per-type `env` from tfrun.toml < PORT, PS, TFRUN_PROCESS.
 #pragma once
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// `tfrun export`: the resolved model rendered as the native files of another engine (DESIGN.md §8).
+// `tfrun export`: the resolved model rendered as the native files of another engine (docs/export.md).
 // Pure rendering: the caller reads the inputs, writes the files and removes those of a previous export.
 #pragma once
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // Formation specs (`web=2,worker=4`, `all=2`, `web`) and their expansion into named instances with ports
-// (DESIGN.md §4, FORMATS.md §Formation).
+// (docs/formats.md).
 #pragma once
 
 #include <tfrun/core/procfile.hpp>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Turns the bytes of one child's pipe into whole lines (DESIGN.md §6): a line is emitted at its newline,
+// Turns the bytes of one child's pipe into whole lines (docs/formats.md): a line is emitted at its newline,
 // at EOF, when a quiet period ends it, or in chunks when it grows past the limit. Never on a short timer.
 #pragma once
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// How a child's line looks on tfrun's stdout (DESIGN.md §6): text with time, padded name and colour, or
+// How a child's line looks on tfrun's stdout (docs/formats.md): text with time, padded name and colour, or
 // one JSON object per line. Pure: the time comes in already read.
 #pragma once
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// tfrun.toml: defaults for the command-line options and per-type policies (DESIGN.md §5, FORMATS.md).
+// tfrun.toml: defaults for the command-line options and per-type policies (docs/formats.md, docs/lifecycle.md).
 #pragma once
 
 #include <tfrun/core/diagnostics.hpp>

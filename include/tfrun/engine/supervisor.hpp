@@ -62,7 +62,7 @@ public:
   Supervisor(const Supervisor&) = delete;
   Supervisor& operator=(const Supervisor&) = delete;
 
-  // Runs until every child is gone; returns the exit status of DESIGN.md §7.
+  // Runs until every child is gone; returns the exit status of docs/exit-status.md.
   int run();
 
 private:
