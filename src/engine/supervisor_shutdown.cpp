@@ -11,10 +11,11 @@
 namespace tfrun::engine {
 namespace {
 
-// Grace periods come from tfrun.toml and may be huge: their sum saturates instead of overflowing.
+// Grace periods come from tfrun.toml, each up to 100 years: summed over several waves they would overflow
+// the timer's nanoseconds (292 years), so the sum stops at 100 years.
 core::Duration saturating_add(core::Duration a, core::Duration b) {
-  constexpr auto most = core::Duration::max().count() / 2; // room for the timer's own now() + d
-  return core::Duration{std::min(most, std::min(most, a.count()) + std::min(most, b.count()))};
+  constexpr core::Duration most = std::chrono::hours(24 * 365 * 100);
+  return a >= most - std::min(b, most) ? most : a + b;
 }
 
 } // namespace

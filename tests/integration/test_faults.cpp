@@ -100,3 +100,19 @@ TEST_CASE("faults: 10,000 signals while starting and while stopping lose no shut
   CHECK(tfrun.err().empty());
   CHECK(no_leftovers(tfrun.marker()));
 }
+
+TEST_CASE("faults: no /dev/null (a bare root) is named before anything starts") {
+  if (::geteuid() != 0 || !unshare_available()) {
+    WARN("needs root and unshare: skipped");
+    return;
+  }
+  TempDir dir;
+  dir.write("Procfile", "web: exec " + test_child() + " print up\n");
+  auto options = in_dir(dir);
+  options.wrapper = {"unshare", "--mount", "sh", "-c", "mount -t tmpfs none /dev && exec \"$@\"", "sh"};
+  const auto result = run_tfrun({"start"}, options, 10s);
+  CHECK(result.status == 71);
+  CHECK(result.err == "tfrun: error: cannot open /dev/null: No such file or directory (every instance gets it as "
+                      "its stdin)\n");
+  CHECK(result.out.empty());
+}

@@ -82,3 +82,18 @@ TEST_CASE("start: siblings that exit at once all print first, 20 times in a row"
     CHECK(result.out.find("c.1    | three\n") != std::string::npos);
   }
 }
+
+TEST_CASE("start: grace periods of 100 years in three waves add up without overflow") {
+  TempDir dir;
+  dir.write("Procfile", "a: exec " + test_child() + " print up\nb: exec " + test_child() + " print up\nc: exec " +
+                            test_child() + " print up\n");
+  dir.write("tfrun.toml", "[process.a]\ntimeout = \"876000h\"\n[process.b]\ntimeout = \"876000h\"\n"
+                          "depends_on = [\"a\"]\n[process.c]\ntimeout = \"876000h\"\ndepends_on = [\"b\"]\n");
+  Tfrun tfrun({"start", "--no-timestamp", "--color", "never"}, in_dir(dir));
+  REQUIRE(tfrun.wait_for_line(R"(c\.1 +\| up)"));
+  tfrun.send_signal(SIGTERM);
+  const auto status = tfrun.wait_for_exit(10s);
+  REQUIRE(status);
+  CHECK(*status == 128 + SIGTERM);
+  CHECK(tfrun.err().empty());
+}
