@@ -131,9 +131,13 @@ int start_command(const Invocation& invocation) {
                       " (every instance gets it as its stdin)");
   }
   const auto file_limit = os::raise_open_file_limit();
-  // One pipe end per running instance, a few while each is launched, and tfrun's own: refuse a formation
+  // One pipe end per running instance (and its notify socket, with `ready = "notify"`), a few while each
+  // is launched, and tfrun's own: refuse a formation
   // that cannot fit before anything starts, rather than stop it half-started.
-  const std::size_t needed = plan.instances.size() + k_descriptors_of_tfrun;
+  const auto notify_sockets = static_cast<std::size_t>(
+      std::count_if(plan.instances.begin(), plan.instances.end(),
+                    [](const PlannedInstance& p) { return p.ready.kind == core::ReadyCheck::Kind::notify; }));
+  const std::size_t needed = plan.instances.size() + notify_sockets + k_descriptors_of_tfrun;
   if (file_limit != 0 && file_limit < needed) {
     throw SystemError("the open-file limit (" + std::to_string(file_limit) + ") is too low for " +
                       std::to_string(plan.instances.size()) + " instances, which need about " + std::to_string(needed) +

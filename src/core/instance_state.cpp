@@ -35,6 +35,7 @@ constexpr Row k_rows[] = {
 
     {Phase::killed, Event::reaped, Phase::exited, Action::drain_output},
     {Phase::killed, Event::pipe_closed, Phase::killed_closed, Action::none},
+    {Phase::killed, Event::kill_failed, Phase::finished, Action::abandon},
 
     {Phase::running_closed, Event::stop_requested, Phase::stopping_closed, Action::send_stop_signal},
     {Phase::running_closed, Event::kill_now, Phase::killed_closed, Action::send_kill},
@@ -45,6 +46,7 @@ constexpr Row k_rows[] = {
     {Phase::stopping_closed, Event::reaped, Phase::finished, Action::report_exit},
 
     {Phase::killed_closed, Event::reaped, Phase::finished, Action::report_exit},
+    {Phase::killed_closed, Event::kill_failed, Phase::finished, Action::abandon},
 
     // Reaped, output held open by something it left behind: only that is signalled, never the pid.
     {Phase::exited, Event::stop_requested, Phase::exited, Action::stop_leftovers},
@@ -130,6 +132,7 @@ std::string_view to_string(InstanceEvent event) {
   case Event::pipe_closed: return "pipe_closed";
   case Event::restart_scheduled: return "restart_scheduled";
   case Event::restart_due: return "restart_due";
+  case Event::kill_failed: return "kill_failed";
   }
   return "unknown";
 }
@@ -143,6 +146,7 @@ std::string_view to_string(InstanceAction action) {
   case Action::kill_leftovers: return "kill_leftovers";
   case Action::drain_output: return "drain_output";
   case Action::report_exit: return "report_exit";
+  case Action::abandon: return "abandon";
   }
   return "unknown";
 }

@@ -93,6 +93,10 @@ private:
       }
       return;
     }
+    if (sig == SIGCONT && m_has_terminal && os::owns_foreground_terminal()) {
+      // `fg` after `bg`: the shell gave tfrun's group the terminal; the command is the one that reads it.
+      os::set_foreground_group(m_main_pid);
+    }
     if (m_plan.signal_target == core::SignalTarget::main) {
       os::signal_process(m_main_pid, sig);
     } else if (!os::signal_group(m_main_pid, sig)) {

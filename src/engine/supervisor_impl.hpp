@@ -89,7 +89,7 @@ struct Supervisor::Impl {
   void flush_quiet_partials();
 
   // Readiness (supervisor_readiness.cpp)
-  std::string notify_address(const SupervisedChild& child);
+  [[nodiscard]] std::string notify_address(const SupervisedChild& child);
   void prepare_notify_socket(SupervisedChild& child);
   void receive_notify(SupervisedChild& child);
   void start_readiness(SupervisedChild& child);
@@ -112,6 +112,7 @@ struct Supervisor::Impl {
   void stop_if_verdict_says(SupervisedChild& child);
   void apply(SupervisedChild& child, InstanceEvent event);
   void arm_grace(SupervisedChild& child);
+  void abandon(SupervisedChild& child);
   void report_exit(SupervisedChild& child);
   void report_exit_during_stop(SupervisedChild& child, const core::ProcessExit& exit);
   void carry_out(SupervisedChild& child, const core::ProcessExit& exit, const core::ExitVerdict& verdict);
@@ -146,6 +147,7 @@ struct Supervisor::Impl {
   std::size_t m_wave = 0;
   bool m_wave_signalled = false;
   os::NotifyDirectory m_notify_dir;
+  os::NotifyDirectory m_notify_dir_in_tmp{"/tmp"}; // when $TMPDIR is too long for a socket path
   bool m_told_ready = false;
   int m_notify_fallbacks = 0; // abstract notify addresses made up when a name is too long
   bool m_said_who_waits = false;

@@ -142,17 +142,42 @@ void Supervisor::Impl::apply(SupervisedChild& child, InstanceEvent event) {
                                                         : SupervisedChild::KillCause::grace_expired;
     os::signal_group(child.pid, SIGKILL);
     os::signal_process(child.pid, SIGKILL);
+    child.kill_timer.expires_after(k_unkillable_wait);
+    child.kill_timer.async_wait([this, &child](const boost::system::error_code& ec) {
+      if (!ec) {
+        apply(child, InstanceEvent::kill_failed);
+      }
+    });
     break;
   case InstanceAction::stop_leftovers:
     // Its pid was reaped: only the group is signalled, and only while a child of tfrun still belongs to
     // it, which keeps that group id from being reused.
-    os::signal_group_if_held(child.pid, child.plan.stop_signal);
+    if (m_by_pid.count(child.pid) == 0) { // the id is not a newer instance's own group
+      os::signal_group_if_held(child.pid, child.plan.stop_signal);
+    }
     arm_grace(child);
     break;
-  case InstanceAction::kill_leftovers: os::signal_group_if_held(child.pid, SIGKILL); break;
+  case InstanceAction::kill_leftovers:
+    if (m_by_pid.count(child.pid) == 0) {
+      os::signal_group_if_held(child.pid, SIGKILL);
+    }
+    break;
+  case InstanceAction::abandon: abandon(child); break;
   case InstanceAction::drain_output: drain_after_exit(child); break;
   case InstanceAction::report_exit: report_exit(child); break;
   }
+}
+
+// SIGKILL did not end it (uninterruptible sleep, or a process tfrun may not signal, such as a setuid
+// program): name it and stop waiting, so a stop always ends. A late exit is then reaped as an orphan's.
+void Supervisor::Impl::abandon(SupervisedChild& child) {
+  m_out.system_line("warning: " + child.plan.name + " (pid " + std::to_string(child.pid) +
+                    ") is still running after SIGKILL; tfrun stops waiting for it");
+  m_by_pid.erase(child.pid);
+  boost::system::error_code ignored;
+  child.pipe.close(ignored);
+  child.drain_timer.cancel();
+  maybe_finish();
 }
 
 void Supervisor::Impl::arm_grace(SupervisedChild& child) {

@@ -31,26 +31,22 @@ bool has_readiness_check(const PlannedInstance& plan) { return !plan.policy.ones
 
 } // namespace
 
-// A socket file in a private directory under $TMPDIR; when that path would not fit in a socket address
-// (a long TMPDIR) or the directory cannot be made, an abstract socket of the same privacy (sd_notify
-// clients accept both, as systemd gives either).
+// A socket file in a private directory (mode 0700) under $TMPDIR; under /tmp when that path would not fit
+// in a socket address (a long TMPDIR) or the directory cannot be made there; an abstract socket as the last
+// resort (a very long instance name), which sd_notify clients accept as systemd gives either. Computed once
+// per instance: the address bound and the one the child is told must be the same.
 std::string Supervisor::Impl::notify_address(const SupervisedChild& child) {
-  if (!child.readiness.notify_path.empty()) {
-    return child.readiness.notify_path;
-  }
-  std::string path;
-  try {
-    path = m_notify_dir.path() + "/" + child.plan.name;
-  } catch (const std::system_error&) {
-    path.clear();
-  }
-  if (path.empty() || !os::fits_socket_address(path)) {
-    path = "@tfrun-" + std::to_string(::getpid()) + "-" + child.plan.name;
-    if (!os::fits_socket_address(path)) {
-      path = "@tfrun-" + std::to_string(::getpid()) + "-" + std::to_string(m_notify_fallbacks++);
+  for (auto* directory : {&m_notify_dir, &m_notify_dir_in_tmp}) {
+    try {
+      const auto path = directory->path() + "/" + child.plan.name;
+      if (os::fits_socket_address(path)) {
+        return path;
+      }
+    } catch (const std::system_error&) {
+      // try the next place
     }
   }
-  return path;
+  return "@tfrun-" + std::to_string(::getpid()) + "-" + std::to_string(m_notify_fallbacks++);
 }
 
 void Supervisor::Impl::prepare_notify_socket(SupervisedChild& child) {
@@ -58,10 +54,11 @@ void Supervisor::Impl::prepare_notify_socket(SupervisedChild& child) {
     return;
   }
   try {
-    const int fd = os::bind_notify_socket(notify_address(child));
+    const auto address = notify_address(child);
+    const int fd = os::bind_notify_socket(address);
     child.readiness.notify_socket =
         std::make_unique<asio::local::datagram_protocol::socket>(m_io, asio::local::datagram_protocol(), fd);
-    child.readiness.notify_path = notify_address(child);
+    child.readiness.notify_path = address;
     receive_notify(child);
   } catch (const std::system_error& error) {
     m_out.system_line(child.plan.name + " cannot get a notify socket: " + error.what());

@@ -52,6 +52,7 @@ void Supervisor::Impl::begin_stop(int status, StopCause cause) {
     if (!ec) {
       m_leftover_deadline = true;
       signal_leftovers(SIGKILL);
+      maybe_finish(); // arms the wait for what SIGKILL cannot end
     }
   });
   stop_next_waves();

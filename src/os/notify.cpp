@@ -81,7 +81,8 @@ NotifyDirectory::~NotifyDirectory() {
 const std::string& NotifyDirectory::path() {
   if (m_path.empty()) {
     const char* tmp = std::getenv("TMPDIR");
-    std::string pattern = std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") + "/tfrun-XXXXXX";
+    const std::string base = !m_base.empty() ? m_base : tmp != nullptr && *tmp != '\0' ? tmp : "/tmp";
+    std::string pattern = base + "/tfrun-XXXXXX";
     if (::mkdtemp(pattern.data()) == nullptr) {
       throw_errno("cannot create a directory for notify sockets in " + pattern.substr(0, pattern.rfind('/')));
     }

@@ -36,16 +36,16 @@ TEST_CASE("faults: an open-file limit too low for the formation is refused befor
 
 TEST_CASE("faults: descriptors running out in the middle of the start stop what started, with a clear line") {
   TempDir dir;
-  // web starts first; late (10 instances) only once web is ready, which the test decides: in between, the
+  // web starts first; late (40 instances) only once web is ready, which the test decides: in between, the
   // test lowers tfrun's open-file limit to what it uses plus a few.
   dir.write("Procfile", "web: exec " + test_child() + " print up\nlate: exec " + test_child() + " print up\n");
   dir.write("tfrun.toml", "[process.web]\nready = { command = \"test -e go\" }\n\n[process.late]\n"
                           "depends_on = [\"web\"]\n");
-  Tfrun tfrun({"start", "--no-timestamp", "--color", "never", "web=1", "late=10"}, in_dir(dir));
+  Tfrun tfrun({"start", "--no-timestamp", "--color", "never", "web=1", "late=40"}, in_dir(dir));
   REQUIRE(tfrun.wait_for_line(R"(web\.1 +\| up)"));
   const auto in_use = std::distance(std::filesystem::directory_iterator("/proc/" + std::to_string(tfrun.pid()) + "/fd"),
                                     std::filesystem::directory_iterator());
-  const auto limit = std::to_string(in_use + 6);
+  const auto limit = std::to_string(in_use + 8); // room for the readiness probe, not for 40 more
   REQUIRE(std::system(("prlimit --pid " + std::to_string(tfrun.pid()) + " --nofile=" + limit + ":" + limit).c_str()) ==
           0);
   dir.write("go", "");
@@ -115,4 +115,56 @@ TEST_CASE("faults: no /dev/null (a bare root) is named before anything starts") 
   CHECK(result.err == "tfrun: error: cannot open /dev/null: No such file or directory (every instance gets it as "
                       "its stdin)\n");
   CHECK(result.out.empty());
+}
+
+namespace {
+
+// A copy of the test child installed setuid root in `dir`: it makes itself root, so tfrun running as
+// nobody cannot signal it, and SIGKILL does not end it.
+std::string install_unkillable(const TempDir& dir) {
+  const auto path = dir.path() + "/holder";
+  REQUIRE(std::system(("cp " + test_child() + " " + path + " && chmod 4755 " + path).c_str()) == 0);
+  REQUIRE(::chmod(dir.path().c_str(), 0777) == 0);
+  return path;
+}
+
+RunOptions as_nobody(const TempDir& dir) {
+  auto options = in_dir(dir);
+  options.wrapper = {"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"};
+  return options;
+}
+
+} // namespace
+
+TEST_CASE("faults: an instance SIGKILL cannot end is named, and the stop still ends") {
+  if (::geteuid() != 0) {
+    WARN("not root: cannot install a setuid child, skipped");
+    return;
+  }
+  TempDir dir;
+  dir.write("Procfile", "web: exec " + install_unkillable(dir) + " setuid-hold\n");
+  Tfrun tfrun({"start", "--no-timestamp", "--color", "never", "-t", "0.2"}, as_nobody(dir));
+  REQUIRE(tfrun.wait_for_line(R"(web\.1 +\| held)"));
+  tfrun.send_signal(SIGTERM);
+  REQUIRE(tfrun.wait_for_line(R"(warning: web\.1 \(pid \d+\) is still running after SIGKILL; tfrun stops waiting)"));
+  const auto status = tfrun.wait_for_exit(10s);
+  REQUIRE(status);
+  CHECK(*status == 128 + SIGTERM);
+}
+
+TEST_CASE("faults: a leftover SIGKILL cannot end is named, and the stop still ends") {
+  if (::geteuid() != 0) {
+    WARN("not root: cannot install a setuid child, skipped");
+    return;
+  }
+  TempDir dir;
+  dir.write("Procfile", "web: " + install_unkillable(dir) + " setuid-hold & exec " + test_child() + " print up\n");
+  Tfrun tfrun({"start", "--no-timestamp", "--color", "never", "-t", "0.2"}, as_nobody(dir));
+  REQUIRE(tfrun.wait_for_line(R"(web\.1 +\| held)"));
+  REQUIRE(tfrun.wait_for_line(R"(web\.1 +\| up)"));
+  tfrun.send_signal(SIGTERM);
+  REQUIRE(tfrun.wait_for_line(R"(warning: holder \(pid \d+\) is still running after SIGKILL; tfrun exits without it)"));
+  const auto status = tfrun.wait_for_exit(10s);
+  REQUIRE(status);
+  CHECK(*status == 128 + SIGTERM);
 }

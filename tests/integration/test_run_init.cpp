@@ -161,15 +161,14 @@ TEST_CASE("tty: Ctrl-Z stops the command and tfrun, the shell gets its prompt ba
   CHECK(terminal.wait_for("status=0"));
 }
 
-TEST_CASE("tty: Ctrl-Z then bg: the shell keeps the terminal, the command goes on in the background") {
+TEST_CASE("tty: Ctrl-Z then bg: the shell keeps the terminal, the command goes on, fg gives it back") {
   if (terminal_tools_missing()) {
     WARN("tmux or bash is not installed: skipped");
     return;
   }
   TempDir dir;
-  // Prints a tick each time a file appears, so the test can see it run while in the background.
-  dir.write("ticker.sh", "echo started; n=0; while [ $n -lt 2 ]; do if [ -e tick$n ]; then echo tick$n; "
-                         "n=$((n+1)); fi; done; echo ticker-done\n");
+  // Runs on in the background until a file appears, then reads the terminal (stopped by SIGTTIN until fg).
+  dir.write("ticker.sh", "echo started; until [ -e tick0 ]; do :; done; echo tick0; read line; echo got=$line\n");
   const TmuxSession terminal("tfrun-test-bg-" + std::to_string(::getpid()),
                              "env -i PATH=/usr/bin:/bin PS1=\"$ \" bash --norc -i");
   terminal.type_line("cd " + dir.path());
@@ -181,9 +180,11 @@ TEST_CASE("tty: Ctrl-Z then bg: the shell keeps the terminal, the command goes o
   terminal.type_line("touch tick0; echo shell-$((40+2))");
   CHECK(terminal.wait_for("shell-42")); // before the fix tfrun took the terminal back and the shell stopped
   CHECK(terminal.wait_for("tick0"));    // the command was continued in the background
-  terminal.type_line("touch tick1; wait; echo waited=$?");
-  CHECK(terminal.wait_for("ticker-done"));
-  CHECK(terminal.wait_for("waited=0"));
+  terminal.type_line("fg");
+  terminal.type_line("hello");
+  CHECK(terminal.wait_for("got=hello")); // fg after bg: the command has the terminal again
+  terminal.type_line("echo status=$?");
+  CHECK(terminal.wait_for("status=0"));
 }
 
 TEST_CASE("init: a process adopted after the SIGKILL round is killed too, and tfrun exits") {

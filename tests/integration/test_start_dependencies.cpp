@@ -172,7 +172,16 @@ TEST_CASE("readiness from a log line, a command and sd_notify") {
     dir.write("tfrun.toml", "[process.svc]\nready = \"notify\"\n\n[process.web]\ndepends_on = [\"svc\"]\n");
     const auto lines = run_until_web_serves(dir, {"start"}, {{"TMPDIR", deep}});
     CHECK(find_line(lines, "system", "svc.1 ready (notify)"));
-    CHECK(find_line(lines, "svc.1", "notify socket @tfrun-"));
+    CHECK(find_line(lines, "svc.1", "notify socket /tmp/tfrun-"));
+  }
+  SECTION("sd_notify for a name too long for any socket path: an abstract socket, the same one bound and told") {
+    const std::string name(100, 's');
+    dir.write("Procfile", name + ": " + child("notify 100") + "\nweb: " + child("print serving") + "\n");
+    dir.write("tfrun.toml",
+              "[process." + name + "]\nready = \"notify\"\n\n[process.web]\ndepends_on = [\"" + name + "\"]\n");
+    const auto lines = run_until_web_serves(dir);
+    CHECK(find_line(lines, "system", name + ".1 ready (notify)"));
+    CHECK(find_line(lines, name + ".1", "notify socket @tfrun-"));
   }
   SECTION("not ready in time: the formation stops with 69 and says why") {
     dir.write("Procfile", "db: " + child("print up") + "\nweb: " + child("print serving") + "\n");

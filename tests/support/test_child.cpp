@@ -368,6 +368,14 @@ int main(int argc, char** argv) {
     ::execvp(argv[2], argv + 2);
     return 127;
   }
+  if (mode == "setuid-hold") { // installed setuid root: becomes root, so an unprivileged tfrun cannot kill it
+    if (::setresuid(0, 0, 0) != 0) {
+      say("setresuid failed\n");
+      return 4;
+    }
+    say("held\n");
+    idle();
+  }
   if (mode == "mask") { // prints its blocked and ignored signal sets as the kernel shows them, then stays
     FILE* status = std::fopen("/proc/self/status", "r");
     char line[256];

@@ -109,7 +109,9 @@ TEST_CASE("instance state: finished is reached only through a report, or without
       }
       INFO(to_string(phase) << " on " << to_string(event));
       const bool never_ran = phase == Phase::pending || phase == Phase::backoff;
-      CHECK((transition->action == Action::report_exit || (never_ran && transition->action == Action::none)));
+      const bool killed = phase == Phase::killed || phase == Phase::killed_closed;
+      CHECK((transition->action == Action::report_exit || (never_ran && transition->action == Action::none) ||
+             (killed && transition->action == Action::abandon)));
     }
   }
 }
@@ -198,6 +200,21 @@ TEST_CASE("instance state: a pending or waiting instance asked to stop never sta
         {Event::restart_scheduled, Phase::backoff, Action::none},
         {Event::kill_now, Phase::finished, Action::none},
         {Event::restart_due, Phase::finished, Action::none}});
+}
+
+TEST_CASE("instance state: only a process SIGKILL did not end is abandoned, and only after the kill",
+          "[instance_state]") {
+  for (const auto phase : all_phases()) {
+    const auto transition = instance_transition(phase, Event::kill_failed);
+    INFO(to_string(phase));
+    CHECK(transition.has_value() == (phase == Phase::killed || phase == Phase::killed_closed));
+  }
+  walk({{Event::spawned, Phase::running, Action::none},
+        {Event::stop_requested, Phase::stopping, Action::send_stop_signal},
+        {Event::kill_failed, Phase::stopping, Action::none},
+        {Event::grace_expired, Phase::killed, Action::send_kill},
+        {Event::kill_failed, Phase::finished, Action::abandon},
+        {Event::reaped, Phase::finished, Action::none}}); // a late reap changes nothing
 }
 
 TEST_CASE("instance state: alive() is exactly the phases with an unreaped process", "[instance_state]") {

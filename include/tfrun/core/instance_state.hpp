@@ -37,8 +37,9 @@ enum class InstanceEvent {
   pipe_closed,
   restart_scheduled, // the restart policy wants it again, after a delay
   restart_due,       // the delay is over: spawn it again
+  kill_failed,       // still not reaped well after SIGKILL (uninterruptible sleep, or not tfrun's to kill)
 };
-inline constexpr std::size_t k_instance_event_count = 9;
+inline constexpr std::size_t k_instance_event_count = 10;
 
 enum class InstanceAction {
   none,
@@ -48,6 +49,7 @@ enum class InstanceAction {
   kill_leftovers,   // the same with SIGKILL
   drain_output,     // reaped, output still open: keep reading until EOF
   report_exit,      // reaped and drained: the `system` line, then the formation policy looks at the exit
+  abandon,          // SIGKILL did not end it: name it, stop waiting for it and for its output
 };
 
 struct InstanceTransition {

@@ -12,7 +12,8 @@ namespace tfrun::os {
 // when the object goes away.
 class NotifyDirectory {
 public:
-  NotifyDirectory() = default;
+  // `base` empty: $TMPDIR, or /tmp.
+  explicit NotifyDirectory(std::string base = {}) : m_base(std::move(base)) {}
   ~NotifyDirectory();
   NotifyDirectory(const NotifyDirectory&) = delete;
   NotifyDirectory& operator=(const NotifyDirectory&) = delete;
@@ -21,6 +22,7 @@ public:
   const std::string& path();
 
 private:
+  std::string m_base;
   std::string m_path;
 };
 
