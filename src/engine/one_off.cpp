@@ -36,8 +36,7 @@ public:
     if (!spawn_command()) {
       return m_status;
     }
-    // Boost.Process's launcher tears down a SIGCHLD signal_set of its own, which resets the disposition and
-    // so discards a SIGCHLD already pending: a command that exited that fast is found here, not 1 s later.
+    // A command that exited before the first wait is found here, not at the first idle wake-up 1 s later.
     m_reaper.reap_all();
     while (!finished()) {
       const int sig = os::wait_for_signal(next_wakeup());

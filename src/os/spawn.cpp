@@ -9,9 +9,8 @@
 // pidfd_open fails with EPERM under old container seccomp profiles, after the child already started;
 // tfrun never waits on a handle, so it does not need one.
 #define BOOST_PROCESS_V2_DISABLE_PIDFD_OPEN 1
-#include <boost/asio/io_context.hpp>
-#include <boost/process/v2/posix/vfork_launcher.hpp>
-#include <boost/process/v2/process.hpp>
+#include <boost/process/v2/default_launcher.hpp> // header-only: also brings the descriptor closer
+#include <boost/process/v2/posix/default_launcher.hpp>
 
 #include <cerrno>
 #include <cstring>
@@ -148,6 +147,43 @@ struct ChildSetup {
   }
 };
 
+// Boost.Process v2's vfork launch, with its own initializer protocol (on_setup, on_exec_setup,
+// on_exec_error), its argv building and its descriptor closing, minus the three things its vfork_launcher
+// (1.81) does that are unsafe in a child sharing tfrun's memory: `notify_fork` on an Asio context in the
+// child (it allocates, and with services it rewrites descriptors), `::exit()` after a failed exec (static
+// destructors on tfrun's memory: a deadlock), and a process handle per child (a SIGCHLD signal_set, three
+// descriptors and a reset of SIGCHLD's disposition, for a handle tfrun never uses). docs/ARCHITECTURE.md.
+struct SafeVforkLauncher : bp::posix::default_launcher {
+  // The child's pid, or -1 with `ec` set (the child writes it in tfrun's memory before it _exits).
+  template <typename Init>
+  pid_t launch(const bp::filesystem::path& executable, const std::vector<std::string>& args, const Init& init,
+               bp::error_code& ec) {
+    auto argv = this->build_argv_(executable, args);
+    ec = bp::posix::detail::on_setup(*this, executable, argv, init);
+    if (ec) {
+      return -1;
+    }
+    pid = ::vfork();
+    if (pid == -1) {
+      ec.assign(errno, bp::system_category());
+      return -1;
+    }
+    if (pid == 0) {
+      ec = bp::posix::detail::on_exec_setup(*this, executable, argv, init);
+      if (!ec) {
+        close_all_fds(ec);
+      }
+      if (!ec) {
+        ::execve(executable.c_str(), const_cast<char* const*>(argv), const_cast<char* const*>(env));
+        ec.assign(errno, bp::system_category());
+      }
+      bp::posix::detail::on_exec_error(*this, executable, argv, ec, init); // reports, then _exits
+      ::_exit(127);
+    }
+    return pid;
+  }
+};
+
 int null_device() {
   static const int fd = ::open("/dev/null", O_RDWR | O_CLOEXEC);
   return fd;
@@ -240,38 +276,24 @@ SpawnResult launch(const SpawnRequest& request) {
   ChildReport report;
   const ChildSetup setup{request, envp.data(), listen_pid_entry, null_device(), &report};
   SignalGuard blocked;
-  // A context of its own per launch, with no service yet when the launcher forks: the launcher calls
-  // notify_fork on it in the vfork child, and with services registered (a reactor, the SIGCHLD
-  // signal_set every process handle carries) that call would rewrite descriptors and allocate in memory
-  // the child shares with tfrun. A long-lived context would have them after its first launch.
-  boost::asio::io_context context;
   // vfork: the child borrows tfrun's memory until exec instead of copying its page tables, whose size
   // grows with every child; with fork, starting N children cost O(N^2).
-  bp::posix::vfork_launcher launcher;
-  try {
-    auto process = launcher(context.get_executor(), request.program, request.args, setup);
-    const pid_t pid = process.id();
-    process.detach();
+  SafeVforkLauncher launcher;
+  bp::error_code error;
+  const pid_t pid = launcher.launch(request.program, request.args, setup, error);
+  if (pid > 0 && !error) {
     return {pid, 0, SpawnStep::none};
-  } catch (const bp::system_error& error) {
-    if (launcher.pid > 0 && report.error == 0) {
-      // The child reported nothing, so it exec'd: what failed afterwards is the process handle tfrun
-      // never uses (its SIGCHLD set, out of descriptors). The child runs and is the reaper's.
-      return {launcher.pid, 0, SpawnStep::none};
-    }
-    if (launcher.pid > 0) {
-      // The child ended itself with _exit before tfrun resumed. Its pid was never handed out, so this
-      // wait cannot take a status the reaper is owed.
-      int status = 0;
-      while (::waitpid(launcher.pid, &status, 0) < 0 && errno == EINTR) {
-      }
-      const int error_number = report.error != 0 ? report.error : error.code().value();
-      return {-1, error_number != 0 ? error_number : EIO,
-              report.step == SpawnStep::none ? SpawnStep::exec : report.step};
-    }
-    const int error_number = error.code().value() != 0 ? error.code().value() : EIO;
-    return {-1, error_number, SpawnStep::fork};
   }
+  if (pid > 0) {
+    // The child ended itself with _exit before tfrun resumed. Its pid was never handed out, so this wait
+    // cannot take a status the reaper is owed.
+    int status = 0;
+    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    const int error_number = report.error != 0 ? report.error : error.value();
+    return {-1, error_number != 0 ? error_number : EIO, report.step == SpawnStep::none ? SpawnStep::exec : report.step};
+  }
+  return {-1, error.value() != 0 ? error.value() : EIO, SpawnStep::fork};
 }
 } // namespace
 
