@@ -125,13 +125,11 @@ void Supervisor::Impl::spawn_next() {
 }
 
 void Supervisor::Impl::spawn_child(SupervisedChild& child) {
-  os::PipeEnds pipe;
-  try {
-    pipe = os::make_output_pipe();
-  } catch (const std::system_error& error) {
+  const auto pipe = os::make_output_pipe();
+  if (pipe.error != 0) {
     // Out of descriptors: this instance cannot start, and the formation stops as for any failed start.
-    m_out.system_line(child.plan.name + " could not start: " + error.code().message() +
-                      (error.code().value() == EMFILE || error.code().value() == ENFILE
+    m_out.system_line(child.plan.name + " could not start: " + std::strerror(pipe.error) +
+                      (pipe.error == EMFILE || pipe.error == ENFILE
                            ? " (raise the open-file limit, `ulimit -n`; docs/exit-status.md)"
                            : ""));
     child.exit = core::ProcessExit{false, core::exit_code::system, 0};

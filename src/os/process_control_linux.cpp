@@ -172,10 +172,10 @@ bool tcp_port_in_use(int port) {
 PipeEnds make_output_pipe() {
   int fds[2];
   if (::pipe2(fds, O_CLOEXEC) != 0) {
-    throw std::system_error(errno, std::generic_category(), "pipe");
+    return {-1, -1, errno};
   }
   ::fcntl(fds[0], F_SETFL, ::fcntl(fds[0], F_GETFL) | O_NONBLOCK);
-  return {fds[0], fds[1]};
+  return {fds[0], fds[1], 0};
 }
 
 } // namespace tfrun::os

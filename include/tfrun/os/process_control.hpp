@@ -39,8 +39,10 @@ void signal_adopted(pid_t pid, int sig);
 struct PipeEnds {
   int read_fd = -1;
   int write_fd = -1;
+  int error = 0; // errno when the pipe could not be made (both ends -1)
 };
-// A close-on-exec pipe whose read end is non-blocking. Throws std::system_error.
+// A close-on-exec pipe whose read end is non-blocking. Reports failure in `error` rather than throwing:
+// out of descriptors is an expected state here, and nothing on that path may need a descriptor itself.
 [[nodiscard]] PipeEnds make_output_pipe();
 
 } // namespace tfrun::os
