@@ -19,8 +19,12 @@ struct ProcfileEntry {
 struct Procfile {
   std::vector<ProcfileEntry> entries; // file order
 
+  // The first entry named `name` (a name may be written twice: FORMATS.md Procfile rule 7).
   [[nodiscard]] const ProcfileEntry* find(std::string_view name) const;
+  // Every entry's name as written, in file order, repeats included (foreman's `check` line lists these).
   [[nodiscard]] std::vector<std::string> names() const;
+  // The distinct names, in the order they first appear: the process types.
+  [[nodiscard]] std::vector<std::string> types() const;
 };
 
 [[nodiscard]] Procfile parse_procfile(std::string_view text, const std::string& file, Diagnostics& diagnostics);
