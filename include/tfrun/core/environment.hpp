@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // The environment a child receives, built in layers (docs/formats.md). Later layers win:
-// inherited < env files in order < per-type `env` from tfrun.toml < PORT, PS, TFRUN_PROCESS.
+// inherited < env files in order < per-type `env` from tfrun.toml < PORT and the instance name variables.
 #pragma once
 
 #include <tfrun/core/dotenv.hpp>
@@ -36,6 +36,12 @@ struct ChildIdentity {
   std::string name;        // "web.1" or "run.1"
   std::optional<int> port; // PORT; none for a type with no port
 };
+
+// The variables that carry an instance's name: tfrun's own and those of foreman, honcho and node-foreman.
+constexpr const char* k_identity_names[] = {"PS", "TFRUN_PROCESS", "HONCHO_PROCESS_NAME", "FOREMAN_WORKER_NAME"};
+
+// PORT (when the identity has one) and every name in k_identity_names, set to the instance's name.
+[[nodiscard]] std::vector<std::pair<std::string, std::string>> identity_variables(const ChildIdentity& identity);
 
 [[nodiscard]] Environment layer_environment(const Environment& inherited, const std::vector<EnvVariable>& env_files,
                                             const std::vector<std::pair<std::string, std::string>>& process_env,
