@@ -5,6 +5,7 @@
 #include <tfrun/app/files.hpp>
 #include <tfrun/app/options_resolution.hpp>
 #include <tfrun/core/dotenv.hpp>
+#include <tfrun/core/dotenv_json.hpp>
 #include <tfrun/core/settings_check.hpp>
 
 #include <ostream>
@@ -53,7 +54,8 @@ std::vector<core::EnvVariable> read_env_files(const ResolvedOptions& options, co
       }
       continue;
     }
-    files.push_back(core::parse_dotenv(*text, path, lookup, diagnostics));
+    files.push_back(core::looks_like_json_env(*text) ? core::parse_json_env(*text, path, diagnostics)
+                                                     : core::parse_dotenv(*text, path, lookup, diagnostics));
   }
   return core::merge_env_files(files);
 }
