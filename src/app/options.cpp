@@ -116,6 +116,7 @@ ResolvedOptions resolve_options(const GivenOptions& given, const core::FileSetti
     out.quiet_period = *settings.quiet_period;
   }
   out.formation = given.formation.empty() ? settings.formation : given.formation;
+  out.quiet = given.quiet;
   return out;
 }
 
