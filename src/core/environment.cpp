@@ -108,7 +108,9 @@ BasePortChoice choose_base_port(std::optional<int> flag, const std::vector<EnvVa
                 " of an env file) is not a port number from 1 to 65535",
             true};
   }
-  if (const auto value = inherited.get("PORT")) {
+  // An empty inherited PORT counts as unset, as `${PORT:-3000}` counts it (`PORT= bin/dev`); one written
+  // empty in an env file stays an error in that file.
+  if (const auto value = inherited.get("PORT"); value && !value->empty()) {
     if (const auto port = parse_port(*value)) {
       return {port, {}};
     }

@@ -123,6 +123,11 @@ TEST_CASE("choose_base_port: PORT from the env files beats the inherited PORT", 
   CHECK(choose_base_port(std::nullopt, {var("PORT", "8000"), var("PORT", "9000")}, inherited).port == 9000);
 }
 
+TEST_CASE("choose_base_port: an empty inherited PORT counts as unset", "[environment]") {
+  CHECK(choose_base_port(std::nullopt, {}, Environment::from_entries({"PORT="})).port == 5000);
+  CHECK(choose_base_port(std::nullopt, {var("PORT", "8000")}, Environment::from_entries({"PORT="})).port == 8000);
+}
+
 TEST_CASE("choose_base_port: the inherited PORT, then 5000", "[environment]") {
   CHECK(choose_base_port(std::nullopt, {}, Environment::from_entries({"PORT=7000"})).port == 7000);
   const auto fallback = choose_base_port(std::nullopt, {var("OTHER", "1")}, Environment{});

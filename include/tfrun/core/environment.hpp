@@ -47,8 +47,8 @@ constexpr const char* k_identity_names[] = {"PS", "TFRUN_PROCESS", "HONCHO_PROCE
                                             const std::vector<std::pair<std::string, std::string>>& process_env,
                                             const ChildIdentity& identity);
 
-// Base port: -p > PORT from the env files > inherited PORT > 5000. nullopt result means `why` names what
-// was not a port.
+// Base port: -p > PORT from the env files > inherited PORT > 5000 (foreman's order); an empty inherited
+// PORT is unset. A nullopt port means `error` names what was not a port.
 struct BasePortChoice {
   std::optional<int> port;
   std::string error;          // non-empty when a given value is not a port
