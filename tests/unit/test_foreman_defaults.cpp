@@ -41,10 +41,10 @@ TEST_CASE(".foreman: every key tfrun reads", "[foreman_defaults]") {
 
 TEST_CASE(".foreman: the older concurrency key, quoted values, comments and CRLF", "[foreman_defaults]") {
   Diagnostics diagnostics;
-  const auto defaults = parse_foreman_defaults(
-      "\xEF\xBB\xBF"
-      "concurrency: \"web=2\"  # two\r\nprocfile: 'It''s a Procfile'\r\ncolor: true # on\r\n",
-      ".foreman", diagnostics);
+  const auto defaults =
+      parse_foreman_defaults("\xEF\xBB\xBF"
+                             "concurrency: \"web=2\"  # two\r\nprocfile: 'It''s a Procfile'\r\ncolor: true # on\r\n",
+                             ".foreman", diagnostics);
   CHECK(diagnostics.empty());
   CHECK(defaults.formation == std::vector<std::string>{"web=2"});
   CHECK(defaults.procfile == "It's a Procfile");
@@ -53,8 +53,8 @@ TEST_CASE(".foreman: the older concurrency key, quoted values, comments and CRLF
 
 TEST_CASE(".foreman: unknown keys and lines that are not 'key: value' are warnings", "[foreman_defaults]") {
   Diagnostics diagnostics;
-  const auto defaults =
-      parse_foreman_defaults("app: shop\nuser: deploy\nport: 4000\nenv:\n  - .env\njust words\n", ".foreman", diagnostics);
+  const auto defaults = parse_foreman_defaults("app: shop\nuser: deploy\nport: 4000\nenv:\n  - .env\njust words\n",
+                                               ".foreman", diagnostics);
   CHECK(defaults.port == "4000");
   CHECK(defaults.env_files.empty());
   const std::string known = "(procfile, root, env, port, timeout, formation, concurrency, color, timestamp)";
