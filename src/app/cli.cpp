@@ -26,7 +26,8 @@ Exit status:
   71    system error: the OS refused (fork, pipe, signals)
 
 Every option can also be set in tfrun.toml and in a TFRUN_<OPTION> variable
-(command line > environment > tfrun.toml > defaults). See tfrun(1).)";
+(command line > environment > tfrun.toml > .foreman > defaults). The options every command shares may also
+come before it, as honcho users write them: tfrun -f Procfile.dev -e .env.dev start. See tfrun(1).)";
 
 // Raw option text, kept as text so bad values get tfrun's own messages naming the flag.
 struct RawOptions {
@@ -45,12 +46,13 @@ void add_input_options(CLI::App& app, RawOptions& raw) {
                      ->envname("TFRUN_ROOT")
                      ->type_name("DIR");
   // One value per occurrence (repeat the flag or separate with commas): `run -e .env echo hi` runs echo.
-  raw.env_opt = app.add_option("-e,--env", raw.env_files,
-                               "env file(s), repeatable or comma-separated (default: .env in the root if present)")
-                    ->envname("TFRUN_ENV")
-                    ->type_name("FILE")
-                    ->delimiter(',')
-                    ->allow_extra_args(false);
+  raw.env_opt =
+      app.add_option("-e,--env", raw.env_files,
+                     "env file, one per -e: repeat it or comma-separate (default: .env in the root if present)")
+          ->envname("TFRUN_ENV")
+          ->type_name("FILE")
+          ->delimiter(',')
+          ->allow_extra_args(false);
   raw.port_opt =
       app.add_option("-p,--port", raw.port, "base port (default: PORT from env files, then $PORT, then 5000)")
           ->envname("TFRUN_PORT")
@@ -62,8 +64,7 @@ void add_output_options(CLI::App& app, RawOptions& raw) {
                         ->envname("TFRUN_TIMEOUT")
                         ->type_name("SECONDS");
   raw.color_opt = app.add_option("--color", raw.color,
-                                 "colour the prefixes: auto, always or never (bare --color: always; also "
-                                 "--no-color, --no-colour, -c)")
+                                 "colour the prefixes: auto, always or never; alone (or -c): always; --no-color: never")
                       ->envname("TFRUN_COLOR")
                       ->type_name("WHEN");
   app.add_flag("--no-timestamp", raw.no_timestamp, "omit the time column")->envname("TFRUN_NO_TIMESTAMP");
