@@ -9,8 +9,8 @@ namespace {
 
 std::string known_types(const Procfile& procfile) {
   std::string known;
-  for (const auto& entry : procfile.entries) {
-    known += (known.empty() ? "" : ", ") + entry.name;
+  for (const auto& type : procfile.types()) {
+    known += (known.empty() ? "" : ", ") + type;
   }
   return known;
 }
