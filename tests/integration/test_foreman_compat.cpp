@@ -112,7 +112,7 @@ TEST_CASE("foreman's and honcho's spellings") {
     CHECK(contains(run_tfrun({"check", "--concurrency", "web=3"}, plain_in(dir)).out, "web.3"));
   }
   SECTION("a bare -c and --color force colour, --no-color and --no-colour turn it off") {
-    for (const std::vector<std::string> args :
+    for (const std::vector<std::string>& args :
          {std::vector<std::string>{"start", "-c", "web"}, std::vector<std::string>{"start", "--color", "web"}}) {
       CHECK(contains(start_until(args, plain_in(dir), {"web\\.1.*web\\.1 web\\.1 web\\.1"}), "\x1b["));
     }
@@ -180,6 +180,16 @@ TEST_CASE("a name written twice runs both entries with distinct names and forema
   const auto env = run_tfrun({"env", "css.2"}, plain_in(dir));
   CHECK(contains(env.out, "\nPORT=5300\n"));
   CHECK(contains(env.out, "\nPS=css.2\n"));
+
+  // Exported per instance, each with its own command; refused where the target runs one service per type.
+  const auto units = run_tfrun({"export", "systemd", "-u", "app", "--dry-run"}, plain_in(dir));
+  CHECK(units.status == 0);
+  CHECK(contains(units.out, "-css.2.service\n"));
+  CHECK(contains(units.out, "print \\\"sass $$PORT $$PS\\\""));
+  const auto compose = run_tfrun({"export", "compose", "--image", "app:1", "--dry-run"}, plain_in(dir));
+  CHECK(compose.status == 65);
+  CHECK(contains(compose.err, "tfrun: error: compose: process type 'css' is written on lines 2 and 4 of Procfile, "
+                              "and compose runs one service per type"));
 
   const auto strict = run_tfrun({"check", "--strict"}, plain_in(dir));
   CHECK(strict.status == 65);
