@@ -1,58 +1,35 @@
 // SPDX-License-Identifier: MIT
 #include <tfrun/core/command_words.hpp>
 
-#include <algorithm>
-#include <array>
+#include <string>
 #include <string_view>
 
 namespace tfrun::core {
 namespace {
 
-constexpr std::array<std::string_view, 6> k_commands = {"start", "run", "check", "env", "export", "version"};
+// Word lists, each word between blanks, so a lookup is one search for " WORD ".
+constexpr std::string_view k_commands = " start run check env export version ";
 
 // Options that take a value as the next word (or attached: `-fFILE`, `--env=FILE`).
-constexpr std::array<std::string_view, 29> k_value_options = {"-f",
-                                                              "--procfile",
-                                                              "-d",
-                                                              "--root",
-                                                              "--app-root",
-                                                              "-e",
-                                                              "--env",
-                                                              "-p",
-                                                              "--port",
-                                                              "-t",
-                                                              "--timeout",
-                                                              "--log-format",
-                                                              "--quiet-period",
-                                                              "-m",
-                                                              "--formation",
-                                                              "-c",
-                                                              "--concurrency",
-                                                              "-q",
-                                                              "--quiet",
-                                                              "--signal-target",
-                                                              "-a",
-                                                              "--app",
-                                                              "-u",
-                                                              "--user",
-                                                              "-l",
-                                                              "--log",
-                                                              "-r",
-                                                              "--run",
-                                                              "--template"};
+constexpr std::string_view k_value_options =
+    " -f --procfile -d --root --app-root -e --env -p --port -t --timeout --log-format --quiet-period -m --formation"
+    " -c --concurrency -q --quiet --signal-target -a --app -u --user -l --log -r --run --template --image --secret"
+    " --port-type ";
 
 // The options every command takes, which may also come before the command.
-constexpr std::array<std::string_view, 11> k_shared_options = {
-    "-f", "--procfile", "-d", "--root", "--app-root", "-e", "--env", "-p", "--port", "-t", "--timeout"};
+constexpr std::string_view k_shared_options = " -f --procfile -d --root --app-root -e --env -p --port -t --timeout ";
 
 // The output flags: they may come before the command too, and mean nothing to a command without process output.
-constexpr std::array<std::string_view, 6> k_output_flags = {"--color",     "--colour",    "--no-color",
-                                                            "--no-colour", "--no-prefix", "--no-timestamp"};
+constexpr std::string_view k_output_flags = " --color --colour --no-color --no-colour --no-prefix --no-timestamp ";
 
-constexpr std::array<std::string_view, 3> k_color_values = {"auto", "always", "never"};
+constexpr std::string_view k_color_values = " auto always never ";
 
-template <std::size_t N> bool among(const std::array<std::string_view, N>& list, std::string_view word) {
-  return std::find(list.begin(), list.end(), word) != list.end();
+bool among(std::string_view list, std::string_view word) {
+  if (word.empty() || word.find(' ') != std::string_view::npos) {
+    return false;
+  }
+  const std::string needle = " " + std::string(word) + " ";
+  return list.find(needle) != std::string_view::npos;
 }
 
 // The option a word names: "--env" for "--env=x", "-f" for "-fProcfile", the word itself otherwise.
@@ -116,7 +93,8 @@ std::vector<std::string> normalize_command_words(std::vector<std::string> words)
       (is_output ? output : moved).push_back(std::move(rewritten));
     }
   }
-  if (i < words.size() && (words[i] == "start" || words[i] == "run")) {
+  const bool shows_output = i < words.size() && (words[i] == "start" || words[i] == "run");
+  if (shows_output) {
     moved.insert(moved.end(), output.begin(), output.end());
   }
   if (i == words.size() || words[i] == "--") {
@@ -137,8 +115,11 @@ std::vector<std::string> normalize_command_words(std::vector<std::string> words)
       out.push_back(words[i++]);
       continue;
     }
+    const bool is_output = among(k_output_flags, option_of(words[i]));
     for (auto& rewritten : rewrite_option(words, i)) {
-      out.push_back(std::move(rewritten));
+      if (shows_output || !is_output) {
+        out.push_back(std::move(rewritten));
+      }
     }
   }
   out.insert(out.end(), words.begin() + static_cast<std::ptrdiff_t>(i), words.end());

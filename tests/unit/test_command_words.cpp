@@ -44,8 +44,11 @@ TEST_CASE("command words: -c is honcho's concurrency before NAME=N, foreman's co
   CHECK(normalize_command_words({"start", "-c", "web"}) == Words{"start", "--color=always", "web"});
 }
 
-TEST_CASE("command words: output flags before a command without process output are dropped", "[command_words]") {
+TEST_CASE("command words: output flags are dropped for a command without process output", "[command_words]") {
   CHECK(normalize_command_words({"--no-colour", "--no-prefix", "-f", "P", "check"}) == Words{"check", "-f", "P"});
+  CHECK(normalize_command_words({"check", "--no-colour", "--json", "--color", "never"}) == Words{"check", "--json"});
+  CHECK(normalize_command_words({"export", "systemd", "-c", "web=2", "--no-timestamp"}) ==
+        Words{"export", "systemd", "-c", "web=2"});
   CHECK(normalize_command_words({"--no-prefix", "run", "x"}) == Words{"run", "--no-prefix", "x"});
 }
 

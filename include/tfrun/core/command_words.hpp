@@ -11,7 +11,8 @@ namespace tfrun::core {
 
 // `words` is argv without argv[0]. What changes:
 // - options shared by the commands (-f, -d, -e, -p, -t and the output flags) written before the command
-//   move right after it; output flags are dropped there for a command that shows no process output;
+//   move right after it; output flags, on either side, are dropped for a command that shows no process
+//   output (honcho takes --no-colour with every command);
 // - `--no-color`/`--no-colour` become `--color=never`, `--colour` is `--color`, and a bare `--color` (not
 //   followed by auto, always or never) is `--color=always`;
 // - `-c` followed by a NAME=N item stays honcho's `--concurrency`; a bare `-c` is foreman's `--color`.
