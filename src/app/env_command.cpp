@@ -8,8 +8,6 @@
 #include <tfrun/app/model.hpp>
 #include <tfrun/app/model_json.hpp>
 
-#include <fmt/format.h>
-
 #include <algorithm>
 #include <charconv>
 #include <iostream>
@@ -38,8 +36,7 @@ core::Instance find_instance(const Model& model, const std::string& text) {
   const auto& entries = model.procfile.entries;
   const auto entry = std::find_if(entries.begin(), entries.end(), [&](const auto& e) { return e.name == type; });
   if (entry == entries.end()) {
-    throw UsageError("unknown process type '" + type +
-                     "' (known types: " + fmt::format("{}", fmt::join(model.procfile.types(), ", ")) + ")");
+    throw UsageError("unknown process type '" + type + "' (known types: " + model.procfile.type_list() + ")");
   }
   if (std::count_if(entries.begin(), entries.end(), [&](const auto& e) { return e.name == type; }) > 1) {
     throw UsageError("'" + text + "' is not in the formation, and '" + type +

@@ -11,8 +11,6 @@
 #include <tfrun/os/process_control.hpp>
 #include <tfrun/os/spawn.hpp>
 
-#include <fmt/format.h>
-
 #include <algorithm>
 #include <cerrno>
 #include <cstdlib>
@@ -121,8 +119,8 @@ int start_command(const Invocation& invocation) {
   const auto model = load_model(invocation.options, inherited_environment(), LoadRequest{}, std::cerr);
   for (const auto& type : model.options.quiet) {
     if (model.procfile.find(type) == nullptr) {
-      throw UsageError("--quiet: unknown process type '" + type +
-                       "' (known types: " + fmt::format("{}", fmt::join(model.procfile.types(), ", ")) + ")");
+      throw UsageError("--quiet: unknown process type '" + type + "' (known types: " + model.procfile.type_list() +
+                       ")");
     }
   }
   SupervisorPlan plan;

@@ -98,11 +98,8 @@ int port_for(int base_port, std::size_t type_index, int number) {
 std::vector<Instance> expand_formation(const Procfile& procfile, const Formation& formation, int base_port) {
   for (const auto& [name, count] : formation.counts) {
     if (procfile.find(name) == nullptr) {
-      std::string known;
-      for (const auto& type : procfile.types()) {
-        known += (known.empty() ? "" : ", ") + type;
-      }
-      throw FormationError("formation names unknown process type '" + name + "' (known types: " + known + ")");
+      throw FormationError("formation names unknown process type '" + name + "' (known types: " + procfile.type_list() +
+                           ")");
     }
   }
   std::vector<Instance> instances;

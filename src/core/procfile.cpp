@@ -101,6 +101,14 @@ std::vector<std::string> Procfile::types() const {
   return out;
 }
 
+std::string Procfile::type_list() const {
+  std::string out;
+  for (const auto& type : types()) {
+    out += (out.empty() ? "" : ", ") + type;
+  }
+  return out;
+}
+
 std::vector<std::string> Procfile::names() const {
   std::vector<std::string> out;
   out.reserve(entries.size());

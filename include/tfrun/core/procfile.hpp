@@ -25,6 +25,8 @@ struct Procfile {
   [[nodiscard]] std::vector<std::string> names() const;
   // The distinct names, in the order they first appear: the process types.
   [[nodiscard]] std::vector<std::string> types() const;
+  // "web, worker": the types, for messages that name an unknown one.
+  [[nodiscard]] std::string type_list() const;
 };
 
 [[nodiscard]] Procfile parse_procfile(std::string_view text, const std::string& file, Diagnostics& diagnostics);
