@@ -250,11 +250,11 @@ private:
   void define(const std::string& path, std::string value, std::size_t offset) {
     auto key = upper(path);
     if (key.empty() || key.find_first_of(std::string_view("=\0", 2)) != std::string::npos) {
+      std::replace(key.begin(), key.end(), '\0', '?'); // the message stays text
       m_skipped.push_back({offset, "key '" + key + "' cannot name a variable (empty, or with '=' or NUL); skipped"});
       return;
     }
-    const auto line =
-        static_cast<int>(std::count(m_text.begin(), m_text.begin() + static_cast<std::ptrdiff_t>(offset), '\n')) + 1;
+    const int line = line_at(offset);
     const auto same = std::find_if(m_variables.begin(), m_variables.end(),
                                    [&](const EnvVariable& variable) { return variable.key == key; });
     if (same != m_variables.end()) {
@@ -265,8 +265,18 @@ private:
     m_variables.push_back({std::move(key), std::move(value), line});
   }
 
+  // Values come in file order, so the line count goes on from the previous one instead of from the start.
+  int line_at(std::size_t offset) {
+    for (; m_counted_to < offset; ++m_counted_to) {
+      m_line += m_text[m_counted_to] == '\n' ? 1 : 0;
+    }
+    return m_line;
+  }
+
   std::string_view m_text;
   std::size_t m_pos = 0;
+  std::size_t m_counted_to = 0;
+  int m_line = 1;
   std::vector<EnvVariable> m_variables;
   std::vector<JsonError> m_skipped;
 };
