@@ -102,7 +102,7 @@ std::size_t Interpolator::expand_dollar(const ValueBytes& value, std::size_t at,
   }
   if (next < end && value[next].ch == '(') {
     // Command substitution is never run: `$(` and `)` stay as written, the variables inside are expanded
-    // (FORMATS.md .env rule 17), so `$(echo $HOME)` reaches the child as `$(echo /home/me)`.
+    // (docs/formats.md, .env), so `$(echo $HOME)` reaches the child as `$(echo /home/me)`.
     if (const auto close = find_closing_paren(value, next, end)) {
       out += "$(";
       out += expand_range(value, next + 1, *close, evaluate);

@@ -109,7 +109,7 @@ std::vector<Instance> expand_formation(const Procfile& procfile, const Formation
     const int count = count_for(formation, entry.name);
     for (int ordinal = 1; ordinal <= count; ++ordinal) {
       // The port follows the entry (foreman's position rule); the number follows the name, so a name written
-      // twice still gives every instance a name of its own (FORMATS.md Procfile rule 7).
+      // twice still gives every instance a name of its own (docs/formats.md, a name written twice).
       const int number = ++numbered[entry.name];
       const int port = port_for(base_port, index, ordinal);
       const std::string name = entry.name + "." + std::to_string(number);

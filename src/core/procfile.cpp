@@ -15,7 +15,7 @@ bool is_name_char(char c) {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
 }
 
-// Splits into lines at LF, CRLF or a lone CR (FORMATS.md Procfile rule 1): no CR reaches a command.
+// Splits into lines at LF, CRLF or a lone CR (docs/formats.md, Procfile): no CR reaches a command.
 std::vector<std::string_view> split_lines(std::string_view text) {
   std::vector<std::string_view> lines;
   std::size_t start = 0;
@@ -139,7 +139,7 @@ Procfile parse_procfile(std::string_view text, const std::string& file, Diagnost
     const std::string name(parsed->name);
     const int column = static_cast<int>(lines[i].find(parsed->name)) + 1;
     if (const auto first = procfile.find(name)) {
-      // foreman runs both (FORMATS.md Procfile rule 7); the warning says so, `check --strict` refuses it.
+      // foreman runs both (docs/formats.md, a name written twice); the warning says so, `check --strict` refuses it.
       diagnostics.warning(file, line_number, column,
                           "duplicate process name '" + name + "' (also on line " + std::to_string(first->line) +
                               "): both entries run, instances numbered across both in file order",

@@ -25,8 +25,8 @@ std::string read_bytes(const std::string& path) {
   return text.str();
 }
 
-// foreman's Procfile#parse: `^([A-Za-z0-9_-]+):\s*(.+)$` on each line. The lines are cut as FORMATS.md's
-// rule 1 cuts them (LF, CRLF or a lone CR; one leading BOM skipped), which is where tfrun means to differ.
+// foreman's Procfile#parse: `^([A-Za-z0-9_-]+):\s*(.+)$` on each line. The lines are cut as docs/formats.md
+// cuts them (LF, CRLF or a lone CR; one leading BOM skipped), which is where tfrun means to differ.
 // What `check --json` must then print as "entries".
 std::string foreman_entries(std::string text) {
   if (text.rfind("\xEF\xBB\xBF", 0) == 0) {
@@ -74,7 +74,7 @@ TEST_CASE("check agrees with foreman's one-regex rule on every fixture Procfile,
 
 TEST_CASE("where tfrun means to differ from foreman's regex: blanks before the name, a blank command") {
   TempDir dir;
-  // foreman skips an indented entry; tfrun runs it (FORMATS.md Procfile rule 3).
+  // foreman skips an indented entry; tfrun runs it (docs/formats.md, Procfile).
   dir.write("Procfile", "  web: ./web\nworker:   \n");
   RunOptions options;
   options.cwd = dir.path();

@@ -19,7 +19,7 @@ struct ProcfileEntry {
 struct Procfile {
   std::vector<ProcfileEntry> entries; // file order
 
-  // The first entry named `name` (a name may be written twice: FORMATS.md Procfile rule 7).
+  // The first entry named `name` (a name may be written twice: docs/formats.md).
   [[nodiscard]] const ProcfileEntry* find(std::string_view name) const;
   // Every entry's name as written, in file order, repeats included (foreman's `check` line lists these).
   [[nodiscard]] std::vector<std::string> names() const;
