@@ -115,12 +115,12 @@ _tfrun_types() {
 _tfrun_value() {
   case $1 in
   -f | --procfile | -e | --env) _tfrun_files ;;
-  -d | --root | -l | --log) _tfrun_dirs ;;
+  -d | --root | --app-root | -l | --log | -r | --run) _tfrun_dirs ;;
   --color) _tfrun_add auto always never ;;
   --log-format) _tfrun_add text json ;;
   --signal-target) _tfrun_add group main ;;
-  -m | --formation) _tfrun_types spec ;;
-  --port-type) _tfrun_types type ;;
+  -m | --formation | -c | --concurrency) _tfrun_types spec ;;
+  --port-type | -q | --quiet) _tfrun_types type ;;
   -u | --user)
     local IFS=$'\n'
     COMPREPLY+=($(compgen -u -- "$cur"))
@@ -136,12 +136,14 @@ _tfrun() {
   COMPREPLY=()
 
   local subcommands="start run check env export version"
-  local input="-f --procfile -d --root -e --env -p --port"
-  local output="-t --timeout --color --no-timestamp --no-prefix --log-format --quiet-period"
-  local formation="-m --formation"
-  # Options that take a value in the next word; everything else starting with `-` is a flag.
-  local with_value=" -f --procfile -d --root -e --env -p --port -t --timeout --color --log-format --quiet-period
-    -m --formation --signal-target -a --app -u --user -l --log --image --secret --port-type "
+  local input="-f --procfile -d --root --app-root -e --env -p --port"
+  local output="-t --timeout --color --no-color --no-colour --no-timestamp --no-prefix --log-format --quiet-period"
+  local formation="-m --formation -c --concurrency"
+  # Options that take a value in the next word; everything else starting with `-` is a flag. (A bare --color
+  # means always; its value is only offered right after it.)
+  local with_value=" -f --procfile -d --root --app-root -e --env -p --port -t --timeout --color --log-format "
+  with_value+=" --quiet-period -m --formation -c --concurrency -q --quiet --signal-target -a --app -u --user "
+  with_value+=" -l --log -r --run --image --secret --port-type "
 
   # bash may have split the current word at `=` or `:` (COMP_WORDBREAKS); the part of $cur before the last
   # such character is already on the line and must not be repeated in the replies.
@@ -152,18 +154,23 @@ _tfrun() {
     keep=${cur%"${cur##*[$breaks]}"}
   fi
 
-  # The subcommand: the first word that is one (only -h/-V may come before it).
+  # The subcommand: the first word that is one and not an option's value (the shared options may come
+  # before it, as in `tfrun -f Procfile.dev start`).
   local command="" at=0 i
   for ((i = 1; i < cword; i++)); do
     if [[ " $subcommands " == *" ${words[i]} "* ]]; then
       command=${words[i]} at=$i
       break
     fi
+    [[ $with_value == *" ${words[i]} "* ]] && ((i++))
   done
 
   if [[ -z $command ]]; then
-    if [[ $cur == -* ]]; then
-      _tfrun_add -h --help -V --version
+    if [[ $with_value == *" ${words[cword - 1]} "* ]] && ((cword > 1)); then
+      _tfrun_value "${words[cword - 1]}"
+    elif [[ $cur == -* ]]; then
+      _tfrun_add -h --help -v -V --version $input -t --timeout --color --no-color --no-colour --no-timestamp \
+        --no-prefix
     else
       _tfrun_add $subcommands
     fi
@@ -173,16 +180,18 @@ _tfrun() {
   # Walk the words of the subcommand: find the Procfile the line names, count the positionals, and notice
   # `--` and (for run) the start of the command, after which nothing is tfrun's.
   local procfile="" root="" word prev_opt="" positional=0 dashdash=0 run_command=0
-  for ((i = at + 1; i < cword; i++)); do
+  for ((i = 1; i < cword; i++)); do
+    ((i == at)) && continue
     word=${words[i]}
     if [[ -n $prev_opt ]]; then
       case $prev_opt in
       -f | --procfile) procfile=$word ;;
-      -d | --root) root=$word ;;
+      -d | --root | --app-root) root=$word ;;
       esac
       prev_opt=""
       continue
     fi
+    ((i < at)) && [[ $word != -* ]] && continue
     if ((dashdash)) || [[ $word != -* ]]; then
       ((positional++))
       [[ $command == run ]] && run_command=$i && break
@@ -191,7 +200,7 @@ _tfrun() {
     case $word in
     --) dashdash=1 ;;
     --procfile=*) procfile=${word#*=} ;;
-    --root=*) root=${word#*=} ;;
+    --root=* | --app-root=*) root=${word#*=} ;;
     -f?*) procfile=${word#-f} ;;
     -d?*) root=${word#-d} ;;
     --*=*) ;;
@@ -234,12 +243,12 @@ _tfrun() {
   if [[ $cur == -* && $dashdash == 0 ]]; then
     local options="-h --help"
     case $command in
-    start) options+=" $input $output $formation" ;;
+    start) options+=" $input $output $formation -q --quiet" ;;
     run) options+=" $input $output --signal-target --" ;;
     check) options+=" $input $formation --json --strict" ;;
     env) options+=" $input $formation --json" ;;
-    export) options+=" $input $formation -t --timeout -a --app -u --user -l --log --image --secret --port-type
-      --user-units -n --dry-run" ;;
+    export) options+=" $input $formation -t --timeout -a --app -u --user -l --log -r --run --image --secret
+      --port-type --user-units -n --dry-run" ;;
     esac
     _tfrun_add $options
     return 0

@@ -3,8 +3,9 @@
 # Keep in step with src/app/cli.cpp: a flag added there lands here, in tfrun.bash and in _tfrun.
 
 # Options that take a value in the next token; needed to tell option values from positionals.
-set -g __tfrun_value_options -f --procfile -d --root -e --env -p --port -t --timeout --color --log-format \
-    --quiet-period -m --formation --signal-target -a --app -u --user -l --log --image --secret --port-type
+set -g __tfrun_value_options -f --procfile -d --root --app-root -e --env -p --port -t --timeout --color \
+    --log-format --quiet-period -m --formation -c --concurrency -q --quiet --signal-target -a --app -u --user \
+    -l --log -r --run --image --secret --port-type
 
 # Reads the tokens before the cursor into globals: __tfrun_cmd (the subcommand), __tfrun_pos (its positionals),
 # __tfrun_pending (1 when the previous token is an option waiting for its value), __tfrun_run_at (the index of
@@ -22,21 +23,23 @@ function __tfrun_parse
     set -l dashdash 0
     for i in (seq 2 (count $tokens))
         set -l token $tokens[$i]
-        if test -z "$__tfrun_cmd"
-            # Only -h/-V may come before the subcommand.
-            if contains -- $token start run check env export version
-                set __tfrun_cmd $token
-            end
-            continue
-        end
         if test -n "$prev"
             switch $prev
                 case -f --procfile
                     set procfile $token
-                case -d --root
+                case -d --root --app-root
                     set root $token
             end
             set prev ''
+            continue
+        end
+        if test -z "$__tfrun_cmd"
+            # The shared options may come before the subcommand (tfrun -f Procfile.dev start).
+            if contains -- $token start run check env export version
+                set __tfrun_cmd $token
+            else
+                contains -- $token $__tfrun_value_options; and set prev $token
+            end
             continue
         end
         if test $dashdash = 1; or not string match -q -- '-*' $token
@@ -52,8 +55,8 @@ function __tfrun_parse
                 set dashdash 1
             case '--procfile=*'
                 set procfile (string replace -- --procfile= '' $token)
-            case '--root=*'
-                set root (string replace -- --root= '' $token)
+            case '--root=*' '--app-root=*'
+                set root (string replace -r -- '^--[a-z-]+=' '' $token)
             case '-f?*'
                 set procfile (string sub -s 3 -- $token)
             case '-d?*'
@@ -140,7 +143,7 @@ complete -c tfrun -f
 
 # Before the subcommand.
 complete -c tfrun -n 'not __fish_seen_subcommand_from start run check env export version' -s h -l help -d 'Print help and exit'
-complete -c tfrun -n 'not __fish_seen_subcommand_from start run check env export version' -s V -l version -d 'Display version information and exit'
+complete -c tfrun -n 'not __fish_seen_subcommand_from start run check env export version' -s v -s V -l version -d 'Display version information and exit'
 complete -c tfrun -n 'not __fish_seen_subcommand_from start run check env export version' -a start -d 'Run the formation: every process type of the Procfile'
 complete -c tfrun -n 'not __fish_seen_subcommand_from start run check env export version' -a run -d "Run a one-off command in the app's environment"
 complete -c tfrun -n 'not __fish_seen_subcommand_from start run check env export version' -a check -d 'Validate the Procfile, env files and tfrun.toml; show the formation'
@@ -151,15 +154,18 @@ complete -c tfrun -n 'not __fish_seen_subcommand_from start run check env export
 # Every subcommand.
 complete -c tfrun -n '__tfrun_options_for start run check env export version' -s h -l help -d 'Print help and exit'
 
-# Input options (start run check env export).
-complete -c tfrun -n '__tfrun_options_for start run check env export' -s f -l procfile -r -F -d 'Procfile to read'
-complete -c tfrun -n '__tfrun_options_for start run check env export' -s d -l root -x -a '(__fish_complete_directories (commandline -ct))' -d 'App root directory'
-complete -c tfrun -n '__tfrun_options_for start run check env export' -s e -l env -r -F -d 'Env file(s), repeatable or comma-separated'
-complete -c tfrun -n '__tfrun_options_for start run check env export' -s p -l port -x -d 'Base port'
+# Input options (start run check env export; also before the subcommand).
+complete -c tfrun -n 'not __fish_seen_subcommand_from start run check env export version; or __tfrun_options_for start run check env export' -s f -l procfile -r -F -d 'Procfile to read'
+complete -c tfrun -n 'not __fish_seen_subcommand_from start run check env export version; or __tfrun_options_for start run check env export' -s d -l root -l app-root -x -a '(__fish_complete_directories (commandline -ct))' -d 'App root directory'
+complete -c tfrun -n 'not __fish_seen_subcommand_from start run check env export version; or __tfrun_options_for start run check env export' -s e -l env -r -F -d 'Env file(s), one per flag, repeatable or comma-separated'
+complete -c tfrun -n 'not __fish_seen_subcommand_from start run check env export version; or __tfrun_options_for start run check env export' -s p -l port -x -d 'Base port'
 
 # Output options (start run).
 complete -c tfrun -n '__tfrun_options_for start run' -s t -l timeout -x -d 'Grace period before SIGKILL (seconds)'
-complete -c tfrun -n '__tfrun_options_for start run' -l color -x -a 'auto always never' -d 'Colour the prefixes'
+complete -c tfrun -n '__tfrun_options_for start run' -l color -x -a 'auto always never' -d 'Colour the prefixes (bare: always)'
+complete -c tfrun -n '__tfrun_options_for start run' -l no-color -d 'Do not colour the prefixes'
+complete -c tfrun -n '__tfrun_options_for start run' -l no-colour -d 'Do not colour the prefixes'
+complete -c tfrun -n '__tfrun_options_for start' -s q -l quiet -x -a '(__tfrun_types)' -d 'Hide the output of these types'
 complete -c tfrun -n '__tfrun_options_for start run' -l no-timestamp -d 'Omit the time column'
 complete -c tfrun -n '__tfrun_options_for start run' -l no-prefix -d "Print the children's lines without time and name"
 complete -c tfrun -n '__tfrun_options_for start run' -l log-format -x -a 'text json' -d 'Log format'
@@ -167,6 +173,7 @@ complete -c tfrun -n '__tfrun_options_for start run' -l quiet-period -x -d 'Show
 
 # Formation (start check env export).
 complete -c tfrun -n '__tfrun_options_for start check env export' -s m -l formation -x -a '(__tfrun_specs)' -d 'Formation, e.g. web=2,worker=4 or all=2'
+complete -c tfrun -n '__tfrun_options_for start check env export' -s c -l concurrency -x -a '(__tfrun_specs)' -d "Formation (honcho's spelling)"
 
 # start, check: a formation.
 complete -c tfrun -n '__tfrun_positional 0+ start check' -a '(__tfrun_specs)'
@@ -191,6 +198,7 @@ complete -c tfrun -n '__tfrun_options_for export' -s t -l timeout -x -d 'Grace p
 complete -c tfrun -n '__tfrun_options_for export' -s a -l app -x -d "App name (default: the root folder's name)"
 complete -c tfrun -n '__tfrun_options_for export' -s u -l user -x -a '(__fish_complete_users)' -d 'User the processes run as'
 complete -c tfrun -n '__tfrun_options_for export' -s l -l log -x -a '(__fish_complete_directories (commandline -ct))' -d 'Log directory'
+complete -c tfrun -n '__tfrun_options_for export' -s r -l run -x -a '(__fish_complete_directories (commandline -ct))' -d "foreman's pid directory: accepted, not used"
 complete -c tfrun -n '__tfrun_options_for export' -l image -x -d 'Container image (kubernetes, compose)'
 complete -c tfrun -n '__tfrun_options_for export' -l secret -x -d 'Env keys to put in a Secret, glob (kubernetes)'
 complete -c tfrun -n '__tfrun_options_for export' -l port-type -x -a '(__tfrun_types)' -d 'Types that bind $PORT'

@@ -11,6 +11,7 @@
 #include <tfrun/core/signals.hpp>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <csignal>
@@ -83,20 +84,24 @@ std::string policy_summary(const Model& model, const core::ProcessSettings& proc
 }
 
 void print_human(const Model& model) {
+  // foreman's own line first, so scripts that look for it keep working.
+  std::cout << fmt::format("valid procfile detected ({})\n", fmt::join(model.procfile.names(), ", "));
   std::size_t width = 0;
   for (const auto& instance : model.instances) {
     width = std::max(width, instance.name.size());
   }
-  std::cout << fmt::format("{}: {} process type{}, {} variable{} from env files, base port {}\n",
-                           model.options.procfile_path, model.procfile.entries.size(),
-                           model.procfile.entries.size() == 1 ? "" : "s", model.env_file_variables.size(),
-                           model.env_file_variables.size() == 1 ? "" : "s", model.base_port);
+  const auto types = model.procfile.types().size();
+  const auto entries = model.procfile.entries.size();
+  std::cout << fmt::format(
+      "{}: {} process type{}{}, {} variable{} from env files, base port {}\n", model.options.procfile_path, types,
+      types == 1 ? "" : "s", entries == types ? "" : fmt::format(" on {} lines", entries),
+      model.env_file_variables.size(), model.env_file_variables.size() == 1 ? "" : "s", model.base_port);
   for (const auto& instance : model.instances) {
     std::cout << fmt::format("  {:<{}}  port {:<5}  {}\n", instance.name, width, instance.port, instance.command);
   }
-  for (const auto& entry : model.procfile.entries) {
-    if (core::count_for(model.formation, entry.name) == 0) {
-      std::cout << fmt::format("  {:<{}}  (not started)\n", entry.name, width);
+  for (const auto& type : model.procfile.types()) {
+    if (core::count_for(model.formation, type) == 0) {
+      std::cout << fmt::format("  {:<{}}  (not started)\n", type, width);
     }
   }
   if (!model.settings.processes.empty()) {

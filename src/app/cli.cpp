@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include <tfrun/app/cli.hpp>
 
+#include <tfrun/core/command_words.hpp>
 #include <tfrun/core/exit_codes.hpp>
 
 #include <CLI/CLI.hpp>
@@ -25,12 +26,13 @@ Exit status:
   71    system error: the OS refused (fork, pipe, signals)
 
 Every option can also be set in tfrun.toml and in a TFRUN_<OPTION> variable
-(command line > environment > tfrun.toml > defaults). See tfrun(1).)";
+(command line > environment > tfrun.toml > .foreman > defaults). The options every command shares may also
+come before it, as honcho users write them: tfrun -f Procfile.dev -e .env.dev start. See tfrun(1).)";
 
 // Raw option text, kept as text so bad values get tfrun's own messages naming the flag.
 struct RawOptions {
   std::string procfile, root, port, timeout, color, log_format, quiet_period;
-  std::vector<std::string> env_files, formation;
+  std::vector<std::string> env_files, formation, quiet;
   bool no_timestamp = false, no_prefix = false;
   CLI::Option *procfile_opt{}, *root_opt{}, *env_opt{}, *port_opt{}, *timeout_opt{}, *color_opt{}, *log_format_opt{},
       *quiet_opt{}, *formation_opt{};
@@ -40,14 +42,17 @@ void add_input_options(CLI::App& app, RawOptions& raw) {
   raw.procfile_opt = app.add_option("-f,--procfile", raw.procfile, "Procfile to read (default: Procfile)")
                          ->envname("TFRUN_PROCFILE")
                          ->type_name("FILE");
-  raw.root_opt = app.add_option("-d,--root", raw.root, "app root directory (default: the Procfile's folder)")
+  raw.root_opt = app.add_option("-d,--root,--app-root", raw.root, "app root directory (default: the Procfile's folder)")
                      ->envname("TFRUN_ROOT")
                      ->type_name("DIR");
-  raw.env_opt = app.add_option("-e,--env", raw.env_files,
-                               "env file(s), repeatable or comma-separated (default: .env in the root if present)")
-                    ->envname("TFRUN_ENV")
-                    ->type_name("FILE")
-                    ->delimiter(',');
+  // One value per occurrence (repeat the flag or separate with commas): `run -e .env echo hi` runs echo.
+  raw.env_opt =
+      app.add_option("-e,--env", raw.env_files,
+                     "env file, one per -e: repeat it or comma-separate (default: .env in the root if present)")
+          ->envname("TFRUN_ENV")
+          ->type_name("FILE")
+          ->delimiter(',')
+          ->allow_extra_args(false);
   raw.port_opt =
       app.add_option("-p,--port", raw.port, "base port (default: PORT from env files, then $PORT, then 5000)")
           ->envname("TFRUN_PORT")
@@ -58,7 +63,8 @@ void add_output_options(CLI::App& app, RawOptions& raw) {
   raw.timeout_opt = app.add_option("-t,--timeout", raw.timeout, "grace period before SIGKILL (default: 5)")
                         ->envname("TFRUN_TIMEOUT")
                         ->type_name("SECONDS");
-  raw.color_opt = app.add_option("--color", raw.color, "colour the prefixes: auto, always or never")
+  raw.color_opt = app.add_option("--color", raw.color,
+                                 "colour the prefixes: auto, always or never; alone (or -c): always; --no-color: never")
                       ->envname("TFRUN_COLOR")
                       ->type_name("WHEN");
   app.add_flag("--no-timestamp", raw.no_timestamp, "omit the time column")->envname("TFRUN_NO_TIMESTAMP");
@@ -74,9 +80,11 @@ void add_output_options(CLI::App& app, RawOptions& raw) {
 }
 
 void add_formation_option(CLI::App& app, RawOptions& raw) {
-  raw.formation_opt = app.add_option("-m,--formation", raw.formation, "formation, e.g. web=2,worker=4 or all=2")
+  raw.formation_opt = app.add_option("-m,--formation,-c,--concurrency", raw.formation,
+                                     "formation, e.g. web=2,worker=4 or all=2; repeatable")
                           ->envname("TFRUN_FORMATION")
-                          ->type_name("SPEC");
+                          ->type_name("SPEC")
+                          ->allow_extra_args(false);
 }
 
 std::optional<std::string> given(const CLI::Option* option, const std::string& value) {
@@ -100,6 +108,7 @@ GivenOptions to_given(const RawOptions& raw) {
   out.no_timestamp = raw.no_timestamp;
   out.no_prefix = raw.no_prefix;
   out.formation = raw.formation;
+  out.quiet = raw.quiet;
   return out;
 }
 
@@ -117,6 +126,10 @@ void define_export(CLI::App& sub, RawOptions& raw, ExportRequest& request, std::
   sub.add_option("-a,--app", request.app, "app name (default: the root folder's name)")->type_name("NAME");
   sub.add_option("-u,--user", request.user, "user the processes run as")->type_name("USER");
   sub.add_option("-l,--log", request.log_dir, "log directory (default: /var/log/APP)")->type_name("DIR");
+  sub.add_option("-r,--run", request.pid_dir, "foreman's pid directory: accepted, not used (no format needs one)")
+      ->type_name("DIR");
+  sub.add_option("--template", request.template_dir, "not supported: tfrun writes its own files (see --dry-run)")
+      ->type_name("DIR");
   sub.add_option("--image", request.image, "container image (kubernetes, compose)")->type_name("IMAGE");
   sub.add_option("--secret", request.secrets, "env keys to put in a Secret, glob; repeatable (kubernetes)")
       ->type_name("PATTERN");
@@ -145,6 +158,12 @@ void define_commands(CLI::App& app, Subcommands& sub, Invocation& invocation, st
   add_formation_option(*sub.start, *raw);
   sub.start->add_option("spec", start_specs, "formation: web=2 worker=4, all=2, or a bare type name")
       ->type_name("SPEC");
+  sub.start
+      ->add_option("-q,--quiet", sub.start_raw.quiet, "hide the output of these types; repeatable or comma-separated")
+      ->envname("TFRUN_QUIET")
+      ->type_name("TYPE")
+      ->delimiter(',')
+      ->allow_extra_args(false);
 
   raw = &sub.run_raw;
   sub.run = app.add_subcommand("run", "run a one-off command in the app's environment");
@@ -209,20 +228,34 @@ Command chosen_command(const Subcommands& sub) {
   return sub.version->parsed() ? Command::version : Command::none;
 }
 
+// foreman's export options that mean nothing to tfrun's formats: said once, not silently dropped.
+void explain_foreman_export_options(Invocation& invocation) {
+  const auto& request = invocation.export_request;
+  if (!request.template_dir.empty()) {
+    invocation.early_output = "tfrun: error: export --template: tfrun has no export templates; it writes each "
+                              "format itself (see the files with --dry-run, and docs/export.md)\n";
+    invocation.early_status = core::exit_code::usage;
+  }
+  if (!request.pid_dir.empty()) {
+    invocation.warnings.push_back("export --run " + request.pid_dir +
+                                  ": ignored: none of tfrun's export formats writes a pid file");
+  }
+}
+
 } // namespace
 
 Invocation parse_command_line(int argc, const char* const* argv) {
   Invocation invocation;
   CLI::App app{"tfrun: run a Procfile app: every process, one output stream, clean shutdown", "tfrun"};
   app.footer(k_exit_status_epilogue);
-  app.set_version_flag("-V,--version", std::string(TFRUN_VERSION));
+  app.set_version_flag("-v,-V,--version", "tfrun " + std::string(TFRUN_VERSION));
   app.require_subcommand(1);
   Subcommands sub;
   std::vector<std::string> start_specs;
   define_commands(app, sub, invocation, start_specs);
   // CLI11 rejects what follows `--` in a prefix command, so `tfrun run [OPTIONS] -- CMD ARGS` is split
   // here: everything after the first `--` that follows `run` is the command, untouched.
-  std::vector<std::string> words(argv + 1, argv + argc);
+  auto words = core::normalize_command_words(std::vector<std::string>(argv + 1, argv + argc));
   std::vector<std::string> after_dashes;
   const auto run_at = !words.empty() && words.front() == "run" ? words.begin() : words.end();
   if (const auto dashes = std::find(run_at, words.end(), "--"); run_at != words.end() && dashes != words.end()) {
@@ -257,6 +290,7 @@ Invocation parse_command_line(int argc, const char* const* argv) {
   if (invocation.command == Command::run) {
     invocation.argv = after_dashes.empty() ? sub.run->remaining() : after_dashes;
   }
+  explain_foreman_export_options(invocation);
   return invocation;
 }
 

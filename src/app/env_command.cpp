@@ -8,14 +8,21 @@
 #include <tfrun/app/model.hpp>
 #include <tfrun/app/model_json.hpp>
 
+#include <algorithm>
 #include <charconv>
 #include <iostream>
 
 namespace tfrun::app {
 namespace {
 
-// The instance NAME.N of any known type, started or not: its port follows the formula either way.
+// The instance NAME.N of any known type, started or not: its port follows the formula either way. A name
+// written on two entries numbers its instances across both, so only the formation says which entry css.2 is.
 core::Instance find_instance(const Model& model, const std::string& text) {
+  for (const auto& instance : model.instances) {
+    if (instance.name == text) {
+      return instance;
+    }
+  }
   const auto dot = text.rfind('.');
   const std::string type = text.substr(0, dot);
   int number = 1;
@@ -26,18 +33,18 @@ core::Instance find_instance(const Model& model, const std::string& text) {
       throw UsageError("'" + text + "' is not an instance name like web.1");
     }
   }
-  for (std::size_t index = 0; index < model.procfile.entries.size(); ++index) {
-    const auto& entry = model.procfile.entries[index];
-    if (entry.name == type) {
-      return {type, number, type + "." + std::to_string(number), core::port_for(model.base_port, index, number),
-              entry.command};
-    }
+  const auto& entries = model.procfile.entries;
+  const auto entry = std::find_if(entries.begin(), entries.end(), [&](const auto& e) { return e.name == type; });
+  if (entry == entries.end()) {
+    throw UsageError("unknown process type '" + type + "' (known types: " + model.procfile.type_list() + ")");
   }
-  std::string known;
-  for (const auto& entry : model.procfile.entries) {
-    known += (known.empty() ? "" : ", ") + entry.name;
+  if (std::count_if(entries.begin(), entries.end(), [&](const auto& e) { return e.name == type; }) > 1) {
+    throw UsageError("'" + text + "' is not in the formation, and '" + type +
+                     "' is written on several Procfile lines, so its number names no entry (name a running instance)");
   }
-  throw UsageError("unknown process type '" + type + "' (known types: " + known + ")");
+  const auto index = static_cast<std::size_t>(entry - entries.begin());
+  return {type,           number, type + "." + std::to_string(number), core::port_for(model.base_port, index, number),
+          entry->command, index};
 }
 
 } // namespace

@@ -11,6 +11,7 @@
 #include <tfrun/core/exit_codes.hpp>
 #include <tfrun/core/export.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -118,6 +119,25 @@ std::string env_file_location(const Model& model, const std::string& key) {
   return "";
 }
 
+// compose and kubernetes run one service per type; a name written on two Procfile entries (which `start`
+// runs as two commands) would silently lose one of them there.
+void refuse_split_type(core::ExportFormat format, const Model& model, const std::string& format_name) {
+  if (format != core::ExportFormat::compose && format != core::ExportFormat::kubernetes) {
+    return;
+  }
+  const auto& entries = model.procfile.entries;
+  for (auto first = entries.begin(); first != entries.end(); ++first) {
+    const auto again =
+        std::find_if(first + 1, entries.end(), [&](const core::ProcfileEntry& e) { return e.name == first->name; });
+    if (again != entries.end()) {
+      throw Error(core::exit_code::data, format_name + ": process type '" + first->name + "' is written on lines " +
+                                             std::to_string(first->line) + " and " + std::to_string(again->line) +
+                                             " of " + model.options.procfile_path + ", and " + format_name +
+                                             " runs one service per type: give one of them a name of its own");
+    }
+  }
+}
+
 } // namespace
 
 int export_command(const Invocation& invocation) {
@@ -134,6 +154,7 @@ int export_command(const Invocation& invocation) {
     given.formation.insert(given.formation.begin(), request.dir); // `export systemd --dry-run web=2`: no DIR
   }
   const auto model = load_model(given, inherited_environment(), LoadRequest{}, std::cerr);
+  refuse_split_type(*format, model, request.format);
   const auto input = export_input(model, request);
   std::vector<core::ExportFile> files;
   try {

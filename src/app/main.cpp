@@ -37,6 +37,9 @@ int main(int argc, char** argv) {
     if (invocation.command != Command::start && invocation.command != Command::run) {
       os::restore_original_signal_mask(); // only the supervisors take signals over
     }
+    for (const auto& warning : invocation.warnings) {
+      std::cerr << "tfrun: warning: " << warning << '\n';
+    }
     if (invocation.early_output) {
       (invocation.early_status == 0 ? std::cout : std::cerr) << *invocation.early_output << std::flush;
       return invocation.early_status;

@@ -5,8 +5,10 @@
 #include <tfrun/app/files.hpp>
 #include <tfrun/app/options_resolution.hpp>
 #include <tfrun/core/dotenv.hpp>
+#include <tfrun/core/dotenv_json.hpp>
 #include <tfrun/core/settings_check.hpp>
 
+#include <algorithm>
 #include <ostream>
 #include <sys/stat.h>
 
@@ -53,9 +55,25 @@ std::vector<core::EnvVariable> read_env_files(const ResolvedOptions& options, co
       }
       continue;
     }
-    files.push_back(core::parse_dotenv(*text, path, lookup, diagnostics));
+    files.push_back(core::looks_like_json_env(*text) ? core::parse_json_env(*text, path, diagnostics)
+                                                     : core::parse_dotenv(*text, path, lookup, diagnostics));
   }
   return core::merge_env_files(files);
+}
+
+// foreman's defaults file, read from the current directory as foreman reads it.
+core::ForemanDefaults read_foreman_defaults(core::Diagnostics& diagnostics) {
+  const std::string path = ".foreman";
+  if (const auto text = read_text_file(path)) {
+    return core::parse_foreman_defaults(*text, path, diagnostics);
+  }
+  return {};
+}
+
+std::optional<std::string> procfile_variable(const std::vector<core::EnvVariable>& variables) {
+  const auto found = std::find_if(variables.rbegin(), variables.rend(),
+                                  [](const core::EnvVariable& variable) { return variable.key == "PROCFILE"; });
+  return found == variables.rend() ? std::nullopt : std::optional<std::string>(found->value);
 }
 
 void report(const core::Diagnostics& diagnostics, std::ostream& out) {
@@ -84,7 +102,8 @@ Model load_model(const GivenOptions& given, const core::Environment& inherited, 
   core::Diagnostics diagnostics;
   Model model;
   model.inherited = inherited;
-  const auto settings_dir = settings_dir_for(given);
+  const auto foreman = read_foreman_defaults(diagnostics);
+  const auto settings_dir = settings_dir_for(given, foreman);
   auto settings_file = read_settings(join_path(settings_dir, "tfrun.toml"), diagnostics);
   model.has_settings_file = settings_file.exists;
   model.settings = std::move(settings_file.settings);
@@ -92,9 +111,19 @@ Model load_model(const GivenOptions& given, const core::Environment& inherited, 
     report(diagnostics, diagnostics_out);
     throw InputError();
   }
-  model.options = resolve_options(given, model.settings, settings_dir);
-  model.procfile = read_procfile(model.options, request.procfile_optional, diagnostics);
+  OptionSources sources{given, inherited.get("PROCFILE"), model.settings, foreman, settings_dir};
+  model.options = resolve_options(sources);
   model.env_file_variables = read_env_files(model.options, inherited, diagnostics);
+  if (const auto named = procfile_variable(model.env_file_variables); named && !given.procfile) {
+    // PROCFILE in an env file names the Procfile (honcho); the env files already read stay the ones read.
+    sources.procfile_variable = named;
+    auto env_files = std::move(model.options.env_files);
+    auto required = std::move(model.options.env_file_required);
+    model.options = resolve_options(sources);
+    model.options.env_files = std::move(env_files);
+    model.options.env_file_required = std::move(required);
+  }
+  model.procfile = read_procfile(model.options, request.procfile_optional, diagnostics);
   if (settings_file.exists) {
     core::check_settings_against_procfile(model.settings, model.procfile, model.options.settings_path,
                                           settings_file.text, diagnostics);

@@ -52,13 +52,13 @@ void append_ready(std::string& out, const core::ReadyCheck& ready) {
 }
 
 // The effective policy of one type: what tfrun.toml says, else the defaults.
-void append_policy(std::string& out, const Model& model, const core::ProcfileEntry& entry) {
-  const auto* process = core::find_process_settings(model.settings, entry.name);
+void append_policy(std::string& out, const Model& model, const std::string& type) {
+  const auto* process = core::find_process_settings(model.settings, type);
   const core::ProcessSettings defaults;
   const auto& p = process != nullptr ? *process : defaults;
   out += '{';
   append_key(out, "type");
-  append_json_string(out, entry.name);
+  append_json_string(out, type);
   out += ",\"stop_signal\":";
   append_json_string(out, core::signal_name(p.stop_signal.value_or(15)));
   out += fmt::format(",\"timeout_ms\":{}", p.timeout.value_or(model.options.timeout).count());
@@ -130,8 +130,7 @@ std::string model_to_json(const Model& model) {
   out += fmt::format("}},\"base_port\":{},\"instances\":", model.base_port);
   append_instances(out, model);
   out += ",\"processes\":";
-  append_array(out, model.procfile.entries,
-               [&](const core::ProcfileEntry& entry) { append_policy(out, model, entry); });
+  append_array(out, model.procfile.types(), [&](const std::string& type) { append_policy(out, model, type); });
   out += ",\"start_order\":";
   append_array(out, core::start_order(model.settings, model.procfile),
                [&](const std::string& type) { append_json_string(out, type); });

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Resolves each option once: command line / TFRUN_* > tfrun.toml > default.
+// Resolves each option once: command line / TFRUN_* > tfrun.toml > .foreman > default.
 #include <tfrun/app/options_resolution.hpp>
 
 #include <tfrun/app/errors.hpp>
@@ -9,11 +9,11 @@
 namespace tfrun::app {
 namespace {
 
-int resolve_port(const std::string& text) {
+int resolve_port(const char* where, const std::string& text) {
   if (const auto port = core::parse_port(text)) {
     return *port;
   }
-  throw UsageError("--port: '" + text + "' is not a port number from 1 to 65535");
+  throw UsageError(std::string(where) + ": '" + text + "' is not a port number from 1 to 65535");
 }
 
 core::Duration resolve_duration(const char* flag, const std::string& text) {
@@ -46,64 +46,95 @@ LogFormat resolve_log_format(const std::string& text) {
   throw UsageError("--log-format: '" + text + "' is not one of text, json");
 }
 
-void resolve_env_files(const GivenOptions& given, const core::FileSettings& settings, const std::string& settings_dir,
-                       ResolvedOptions& out) {
-  if (given.env_files_given) {
-    for (const auto& file : given.env_files) {
-      if (!file.empty()) {
-        out.env_files.push_back(file);
-        out.env_file_required.push_back(true);
-      }
+void resolve_env_files(const OptionSources& in, ResolvedOptions& out) {
+  const auto add = [&](const std::string& file, bool required) {
+    if (!file.empty()) {
+      out.env_files.push_back(file);
+      out.env_file_required.push_back(required);
     }
-    return;
-  }
-  if (settings.has_env_files) {
-    for (const auto& file : settings.env_files) {
-      out.env_files.push_back(join_path(settings_dir, file));
-      out.env_file_required.push_back(true);
+  };
+  if (in.given.env_files_given) {
+    for (const auto& file : in.given.env_files) {
+      add(file, true);
     }
-    return;
+  } else if (in.settings.has_env_files) {
+    for (const auto& file : in.settings.env_files) {
+      add(join_path(in.settings_dir, file), true);
+    }
+  } else if (!in.foreman.env_files.empty()) {
+    for (const auto& file : in.foreman.env_files) {
+      add(file, true);
+    }
+  } else {
+    add(join_path(out.root_dir, ".env"), false);
   }
-  out.env_files.push_back(join_path(out.root_dir, ".env"));
-  out.env_file_required.push_back(false);
+}
+
+// -f > PROCFILE (env files, then the environment: honcho's) > tfrun.toml > .foreman > Procfile.
+std::string resolve_procfile(const OptionSources& in) {
+  if (in.given.procfile) {
+    return *in.given.procfile;
+  }
+  if (in.procfile_variable && !in.procfile_variable->empty()) {
+    return join_path(in.settings_dir, *in.procfile_variable);
+  }
+  if (in.settings.procfile) {
+    return join_path(in.settings_dir, *in.settings.procfile);
+  }
+  if (in.foreman.procfile) {
+    return *in.foreman.procfile; // relative to the current directory, where .foreman is
+  }
+  return join_path(in.settings_dir, "Procfile");
+}
+
+// The first of: the command line (or TFRUN_*), tfrun.toml, .foreman.
+template <typename T>
+std::optional<T> first_of(const std::optional<T>& given, const std::optional<T>& settings,
+                          const std::optional<T>& foreman) {
+  return given ? given : settings ? settings : foreman;
 }
 
 } // namespace
 
-std::string settings_dir_for(const GivenOptions& given) {
-  if (given.procfile) {
-    return given.root ? *given.root : parent_dir(*given.procfile);
+std::string settings_dir_for(const GivenOptions& given, const core::ForemanDefaults& foreman) {
+  const auto root = given.root ? given.root : foreman.root;
+  if (root) {
+    return *root;
   }
-  return given.root ? *given.root : ".";
+  if (given.procfile) {
+    return parent_dir(*given.procfile);
+  }
+  return foreman.procfile ? parent_dir(*foreman.procfile) : ".";
 }
 
-ResolvedOptions resolve_options(const GivenOptions& given, const core::FileSettings& settings,
-                                const std::string& settings_dir) {
+ResolvedOptions resolve_options(const OptionSources& in) {
+  const auto& given = in.given;
+  const auto& settings = in.settings;
+  const auto& foreman = in.foreman;
   ResolvedOptions out;
-  out.settings_path = join_path(settings_dir, "tfrun.toml");
-  if (given.procfile) {
-    out.procfile_path = *given.procfile;
-  } else {
-    out.procfile_path = join_path(settings_dir, settings.procfile.value_or("Procfile"));
-  }
-  out.root_dir = given.root ? *given.root : parent_dir(out.procfile_path);
-  resolve_env_files(given, settings, settings_dir, out);
+  out.settings_path = join_path(in.settings_dir, "tfrun.toml");
+  out.procfile_path = resolve_procfile(in);
+  const auto root = given.root ? given.root : foreman.root;
+  out.root_dir = root ? *root : parent_dir(out.procfile_path);
+  resolve_env_files(in, out);
   if (given.port) {
-    out.port = resolve_port(*given.port);
-  } else {
+    out.port = resolve_port("--port", *given.port);
+  } else if (settings.port) {
     out.port = settings.port;
+  } else if (foreman.port) {
+    out.port = resolve_port(".foreman: port", *foreman.port);
   }
   if (given.timeout) {
     out.timeout = resolve_duration("--timeout", *given.timeout);
   } else if (settings.timeout) {
     out.timeout = *settings.timeout;
+  } else if (foreman.timeout) {
+    out.timeout = resolve_duration(".foreman: timeout", *foreman.timeout);
   }
-  if (given.color) {
-    out.color = resolve_color(*given.color);
-  } else if (settings.color) {
-    out.color = resolve_color(*settings.color);
+  if (const auto color = first_of(given.color, settings.color, foreman.color)) {
+    out.color = resolve_color(*color);
   }
-  out.timestamp = !given.no_timestamp && settings.timestamp.value_or(true);
+  out.timestamp = !given.no_timestamp && settings.timestamp.value_or(foreman.timestamp.value_or(true));
   out.prefix = !given.no_prefix && settings.prefix.value_or(true);
   if (given.log_format) {
     out.log_format = resolve_log_format(*given.log_format);
@@ -115,7 +146,10 @@ ResolvedOptions resolve_options(const GivenOptions& given, const core::FileSetti
   } else if (settings.quiet_period) {
     out.quiet_period = *settings.quiet_period;
   }
-  out.formation = given.formation.empty() ? settings.formation : given.formation;
+  out.formation = !given.formation.empty()      ? given.formation
+                  : !settings.formation.empty() ? settings.formation
+                                                : foreman.formation;
+  out.quiet = given.quiet;
   return out;
 }
 

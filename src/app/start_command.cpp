@@ -52,10 +52,7 @@ PlannedInstance plan_instance(const Model& model, const core::Instance& instance
   PlannedInstance planned;
   planned.name = instance.name;
   planned.type = instance.type;
-  const auto& entries = model.procfile.entries;
-  planned.type_index = static_cast<std::size_t>(
-      std::find_if(entries.begin(), entries.end(), [&](const auto& e) { return e.name == instance.type; }) -
-      entries.begin());
+  planned.type_index = instance.entry_index;
   planned.port = instance.port;
   planned.command = instance.command;
   auto& type_env = type_envs[instance.type];
@@ -64,14 +61,20 @@ PlannedInstance plan_instance(const Model& model, const core::Instance& instance
     // The identity is per instance; tfrun's own NOTIFY_SOCKET is for tfrun to answer (an instance that
     // speaks sd_notify gets a socket of its own).
     std::erase_if(variables, [](const std::string& entry) {
-      return entry.starts_with("PORT=") || entry.starts_with("PS=") || entry.starts_with("TFRUN_PROCESS=") ||
-             entry.starts_with("NOTIFY_SOCKET=");
+      const auto name = std::string_view(entry).substr(0, entry.find('='));
+      return name == "PORT" || name == "NOTIFY_SOCKET" ||
+             std::find(std::begin(core::k_identity_names), std::end(core::k_identity_names), name) !=
+                 std::end(core::k_identity_names);
     });
     type_env = std::make_shared<const std::vector<std::string>>(std::move(variables));
   }
   planned.type_env = type_env;
-  planned.own_env = {"PORT=" + std::to_string(instance.port), "PS=" + instance.name, "TFRUN_PROCESS=" + instance.name};
+  for (const auto& [name, value] : core::identity_variables({instance.name, instance.port})) {
+    planned.own_env.push_back(name + "=" + value);
+  }
   planned.cwd = working_directory_of(model, instance.type);
+  const auto& quiet = model.options.quiet;
+  planned.quiet = std::find(quiet.begin(), quiet.end(), instance.type) != quiet.end();
   planned.timeout = model.options.timeout;
   const auto* settings = core::find_process_settings(model.settings, instance.type);
   planned.policy = core::lifecycle_policy(settings);
@@ -84,11 +87,14 @@ PlannedInstance plan_instance(const Model& model, const core::Instance& instance
   return planned;
 }
 
+// One gate entry per type: a name written on two Procfile entries is one type with the instances of both.
 std::vector<core::GatedType> gated_types(const Model& model) {
   std::vector<core::GatedType> types;
-  for (const auto& entry : model.procfile.entries) {
-    core::GatedType type{entry.name, {}, core::count_for(model.formation, entry.name), false};
-    if (const auto* settings = core::find_process_settings(model.settings, entry.name)) {
+  for (const auto& name : model.procfile.types()) {
+    const auto count = std::count_if(model.instances.begin(), model.instances.end(),
+                                     [&](const core::Instance& instance) { return instance.type == name; });
+    core::GatedType type{name, {}, static_cast<int>(count), false};
+    if (const auto* settings = core::find_process_settings(model.settings, name)) {
       for (const auto& dependency : settings->depends_on) {
         type.depends_on.push_back(dependency.name);
       }
@@ -111,6 +117,12 @@ std::size_t name_width(const std::vector<PlannedInstance>& instances) {
 
 int start_command(const Invocation& invocation) {
   const auto model = load_model(invocation.options, inherited_environment(), LoadRequest{}, std::cerr);
+  for (const auto& type : model.options.quiet) {
+    if (model.procfile.find(type) == nullptr) {
+      throw UsageError("--quiet: unknown process type '" + type + "' (known types: " + model.procfile.type_list() +
+                       ")");
+    }
+  }
   SupervisorPlan plan;
   TypeEnvironments type_envs;
   for (const auto& instance : model.instances) {

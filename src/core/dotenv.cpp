@@ -89,10 +89,16 @@ private:
     }
     const std::size_t key_begin = skip_export(first, end);
     std::size_t key_end = key_begin;
-    while (key_end < end && is_key_byte(m_text[key_end])) {
+    while (key_end < end && is_key_byte(m_text[key_end]) && !bom_at(key_end)) {
       ++key_end;
     }
     const std::size_t after = skip_blanks(key_end, end);
+    if (bom_at(key_end)) {
+      // U+FEFF is no letter (rule 4): only the one at the very start of the file is skipped (rule 1).
+      skip_line(key_end, "invalid character U+FEFF (a byte order mark) in key; only one at the start of the file "
+                         "is skipped");
+      return end + 1;
+    }
     if (key_end == key_begin) {
       const char c = m_text[key_begin];
       skip_line(key_begin, c == '=' || c == ':' ? "empty key" : "invalid character '" + shown(c) + "' in key");
@@ -113,6 +119,8 @@ private:
               after > key_end ? "missing '=' after key '" + key + "'" : "invalid character '" + shown(c) + "' in key");
     return end + 1;
   }
+
+  bool bom_at(std::size_t pos) const { return std::string_view(m_text).substr(pos).starts_with(k_bom); }
 
   // `export` is a prefix only when a key follows it; `export=1` and `export # note` name the key `export`.
   std::size_t skip_export(std::size_t first, std::size_t end) const {

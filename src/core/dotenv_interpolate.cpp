@@ -101,9 +101,12 @@ std::size_t Interpolator::expand_dollar(const ValueBytes& value, std::size_t at,
     return k;
   }
   if (next < end && value[next].ch == '(') {
-    // Command substitution is never run, and nothing inside it is expanded either.
+    // Command substitution is never run: `$(` and `)` stay as written, the variables inside are expanded
+    // (docs/formats.md, .env), so `$(echo $HOME)` reaches the child as `$(echo /home/me)`.
     if (const auto close = find_closing_paren(value, next, end)) {
-      out += raw_text(value, at, *close + 1);
+      out += "$(";
+      out += expand_range(value, next + 1, *close, evaluate);
+      out += ')';
       return *close + 1;
     }
   }

@@ -73,12 +73,23 @@ Environment layer_environment(const Environment& inherited, const std::vector<En
   for (const auto& [name, value] : process_env) {
     env.set(name, value);
   }
-  if (identity.port) {
-    env.set("PORT", std::to_string(*identity.port));
+  for (auto& [name, value] : identity_variables(identity)) {
+    env.set(name, std::move(value));
   }
-  env.set("PS", identity.name);
-  env.set("TFRUN_PROCESS", identity.name);
   return env;
+}
+
+std::vector<std::pair<std::string, std::string>> identity_variables(const ChildIdentity& identity) {
+  std::vector<std::pair<std::string, std::string>> out;
+  if (identity.port) {
+    out.emplace_back("PORT", std::to_string(*identity.port));
+  }
+  // PS is foreman's name for it, HONCHO_PROCESS_NAME honcho's, FOREMAN_WORKER_NAME node-foreman's: a script
+  // written for any of them finds its instance name.
+  for (const char* name : k_identity_names) {
+    out.emplace_back(name, identity.name);
+  }
+  return out;
 }
 
 BasePortChoice choose_base_port(std::optional<int> flag, const std::vector<EnvVariable>& env_files,
@@ -97,7 +108,9 @@ BasePortChoice choose_base_port(std::optional<int> flag, const std::vector<EnvVa
                 " of an env file) is not a port number from 1 to 65535",
             true};
   }
-  if (const auto value = inherited.get("PORT")) {
+  // An empty inherited PORT counts as unset, as `${PORT:-3000}` counts it (`PORT= bin/dev`); one written
+  // empty in an env file stays an error in that file.
+  if (const auto value = inherited.get("PORT"); value && !value->empty()) {
     if (const auto port = parse_port(*value)) {
       return {port, {}};
     }

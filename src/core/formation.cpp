@@ -98,24 +98,26 @@ int port_for(int base_port, std::size_t type_index, int number) {
 std::vector<Instance> expand_formation(const Procfile& procfile, const Formation& formation, int base_port) {
   for (const auto& [name, count] : formation.counts) {
     if (procfile.find(name) == nullptr) {
-      std::string known;
-      for (const auto& entry : procfile.entries) {
-        known += (known.empty() ? "" : ", ") + entry.name;
-      }
-      throw FormationError("formation names unknown process type '" + name + "' (known types: " + known + ")");
+      throw FormationError("formation names unknown process type '" + name + "' (known types: " + procfile.type_list() +
+                           ")");
     }
   }
   std::vector<Instance> instances;
+  std::map<std::string, int, std::less<>> numbered; // instances of each name so far, across its entries
   for (std::size_t index = 0; index < procfile.entries.size(); ++index) {
     const auto& entry = procfile.entries[index];
     const int count = count_for(formation, entry.name);
-    for (int number = 1; number <= count; ++number) {
-      const int port = port_for(base_port, index, number);
+    for (int ordinal = 1; ordinal <= count; ++ordinal) {
+      // The port follows the entry (foreman's position rule); the number follows the name, so a name written
+      // twice still gives every instance a name of its own (docs/formats.md, a name written twice).
+      const int number = ++numbered[entry.name];
+      const int port = port_for(base_port, index, ordinal);
+      const std::string name = entry.name + "." + std::to_string(number);
       if (port > 65535) {
-        throw FormationError("port " + std::to_string(port) + " for " + entry.name + "." + std::to_string(number) +
+        throw FormationError("port " + std::to_string(port) + " for " + name +
                              " is above 65535: choose a lower base port");
       }
-      instances.push_back({entry.name, number, entry.name + "." + std::to_string(number), port, entry.command});
+      instances.push_back({entry.name, number, name, port, entry.command, index});
     }
   }
   return instances;

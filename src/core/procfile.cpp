@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include <tfrun/core/procfile.hpp>
 
-#include <map>
+#include <algorithm>
 #include <optional>
 
 namespace tfrun::core {
@@ -15,22 +15,18 @@ bool is_name_char(char c) {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
 }
 
-// Splits into lines at LF, dropping one CR before each LF (FORMATS.md Procfile rule 1).
+// Splits into lines at LF, CRLF or a lone CR (docs/formats.md, Procfile): no CR reaches a command.
 std::vector<std::string_view> split_lines(std::string_view text) {
   std::vector<std::string_view> lines;
   std::size_t start = 0;
   while (start < text.size()) {
-    auto end = text.find('\n', start);
-    const bool last = end == std::string_view::npos;
-    if (last) {
-      end = text.size();
+    auto end = text.find_first_of("\r\n", start);
+    if (end == std::string_view::npos) {
+      lines.push_back(text.substr(start));
+      break;
     }
-    auto line = text.substr(start, end - start);
-    if (!last && !line.empty() && line.back() == '\r') {
-      line.remove_suffix(1);
-    }
-    lines.push_back(line);
-    start = end + 1;
+    lines.push_back(text.substr(start, end - start));
+    start = end + (text.compare(end, 2, "\r\n") == 0 ? 2 : 1);
   }
   return lines;
 }
@@ -95,6 +91,24 @@ const ProcfileEntry* Procfile::find(std::string_view name) const {
   return nullptr;
 }
 
+std::vector<std::string> Procfile::types() const {
+  std::vector<std::string> out;
+  for (const auto& entry : entries) {
+    if (std::find(out.begin(), out.end(), entry.name) == out.end()) {
+      out.push_back(entry.name);
+    }
+  }
+  return out;
+}
+
+std::string Procfile::type_list() const {
+  std::string out;
+  for (const auto& type : types()) {
+    out += (out.empty() ? "" : ", ") + type;
+  }
+  return out;
+}
+
 std::vector<std::string> Procfile::names() const {
   std::vector<std::string> out;
   out.reserve(entries.size());
@@ -109,7 +123,6 @@ Procfile parse_procfile(std::string_view text, const std::string& file, Diagnost
     text.remove_prefix(k_bom.size());
   }
   Procfile procfile;
-  std::map<std::string, int, std::less<>> first_line_of;
   const auto lines = split_lines(text);
   for (std::size_t i = 0; i < lines.size(); ++i) {
     const int line_number = static_cast<int>(i) + 1;
@@ -125,21 +138,16 @@ Procfile parse_procfile(std::string_view text, const std::string& file, Diagnost
     }
     const std::string name(parsed->name);
     const int column = static_cast<int>(lines[i].find(parsed->name)) + 1;
-    if (const auto seen = first_line_of.find(name); seen != first_line_of.end()) {
-      diagnostics.error(file, line_number, column,
-                        "duplicate process name '" + name + "' (first defined on line " + std::to_string(seen->second) +
-                            ")",
-                        std::string(lines[i]));
-      const auto first_line = lines[static_cast<std::size_t>(seen->second - 1)];
-      diagnostics.error(file, seen->second, static_cast<int>(first_line.find(parsed->name)) + 1,
-                        "process '" + name + "' is defined again on line " + std::to_string(line_number),
-                        std::string(first_line));
-      continue;
+    if (const auto first = procfile.find(name)) {
+      // foreman runs both (docs/formats.md, a name written twice); the warning says so, `check --strict` refuses it.
+      diagnostics.warning(file, line_number, column,
+                          "duplicate process name '" + name + "' (also on line " + std::to_string(first->line) +
+                              "): both entries run, instances numbered across both in file order",
+                          std::string(lines[i]));
     }
-    first_line_of.emplace(name, line_number);
     procfile.entries.push_back({name, std::string(parsed->command), line_number});
   }
-  if (procfile.entries.empty() && !diagnostics.has_errors()) {
+  if (procfile.entries.empty()) {
     diagnostics.error(file, 0, 0, "no process entries (expected lines like 'web: bundle exec puma')");
   }
   return procfile;

@@ -7,14 +7,6 @@
 namespace tfrun::core {
 namespace {
 
-std::string known_types(const Procfile& procfile) {
-  std::string known;
-  for (const auto& entry : procfile.entries) {
-    known += (known.empty() ? "" : ", ") + entry.name;
-  }
-  return known;
-}
-
 // Depth-first search; returns the cycle as "a -> b -> a" when one is reachable from `type`.
 bool find_cycle(const FileSettings& settings, const std::string& type, std::map<std::string, int>& state,
                 std::vector<std::string>& path) {
@@ -74,7 +66,7 @@ void check_settings_against_procfile(const FileSettings& settings, const Procfil
       names_ok = false;
       diagnostics.error(file, process.line, process.column,
                         "[process." + process.name +
-                            "] names a type that is not in the Procfile (known types: " + known_types(procfile) + ")",
+                            "] names a type that is not in the Procfile (known types: " + procfile.type_list() + ")",
                         line_of(text, process.line));
     }
     for (const auto& dependency : process.depends_on) {
@@ -82,7 +74,7 @@ void check_settings_against_procfile(const FileSettings& settings, const Procfil
         names_ok = false;
         diagnostics.error(file, dependency.line, dependency.column,
                           "depends_on names unknown process type '" + dependency.name +
-                              "' (known types: " + known_types(procfile) + ")",
+                              "' (known types: " + procfile.type_list() + ")",
                           line_of(text, dependency.line));
       } else if (dependency.name == process.name) {
         names_ok = false;

@@ -57,7 +57,7 @@ fi
 
 case_bash 'tfrun st<TAB>' 'start' 'tfrun st' tfrun st
 case_bash 'tfrun <TAB>' 'start run check env export version' 'tfrun ' tfrun ''
-case_bash 'tfrun start --co<TAB>' '--color' 'tfrun start --co' tfrun start --co
+case_bash 'tfrun start --co<TAB>' '--color --concurrency' 'tfrun start --co' tfrun start --co
 case_bash 'tfrun start --color <TAB>' 'auto always never' 'tfrun start --color ' tfrun start --color ''
 # bash splits at `=` (COMP_WORDBREAKS): the reply replaces only the part after it.
 case_bash 'tfrun start --color=al<TAB>' 'always' 'tfrun start --color=al' tfrun start --color = al
@@ -69,6 +69,8 @@ case_bash 'tfrun env <TAB>' 'web.1 worker.1' 'tfrun env ' tfrun env ''
 case_bash 'tfrun export <TAB>' 'systemd supervisord runit launchd kubernetes compose' 'tfrun export ' tfrun export ''
 case_bash 'tfrun run worke<TAB>' 'worker' 'tfrun run worke' tfrun run worke
 case_bash 'tfrun check --s<TAB>' '--strict' 'tfrun check --s' tfrun check --s
+case_bash 'tfrun start -q <TAB>' 'web worker' 'tfrun start -q ' tfrun start -q ''
+case_bash 'tfrun start -c <TAB>' 'web worker web= worker= all=' 'tfrun start -c ' tfrun start -c ''
 
 # The Procfile named earlier on the line wins over ./Procfile.
 mkdir "$work/other" && printf 'api: z\n' >"$work/other/Procfile"
@@ -76,6 +78,12 @@ case_bash 'tfrun start -f other/Procfile <TAB>' 'api api= all=' 'tfrun start -f 
   tfrun start -f other/Procfile ''
 case_bash 'tfrun env --procfile=other/Procfile <TAB>' 'api.1' 'tfrun env --procfile=other/Procfile ' \
   tfrun env --procfile = other/Procfile ''
+# The shared options may come before the command.
+case_bash 'tfrun -f other<TAB>' 'other' 'tfrun -f other' tfrun -f other
+case_bash 'tfrun --app-<TAB>' '--app-root' 'tfrun --app-' tfrun --app-
+case_bash 'tfrun -e .env <TAB>' 'start run check env export version' 'tfrun -e .env ' tfrun -e .env ''
+case_bash 'tfrun -f other/Procfile start <TAB>' 'api api= all=' 'tfrun -f other/Procfile start ' \
+  tfrun -f other/Procfile start ''
 
 # zsh: parse check, then autoload through compinit as a user's fpath would, and call it outside completion
 # (it must load without errors; _arguments then just reports it is not in a completion widget).

@@ -69,8 +69,9 @@ TEST_CASE("environment: merge_env_files lets later files win, keeping first posi
 }
 
 TEST_CASE("environment: layers, later wins: inherited < env files < process env < tfrun's own", "[environment]") {
-  const auto inherited = Environment::from_entries({"HOME=/root", "ONLY_INHERITED=i", "FROM_FILE=inherited",
-                                                    "FROM_PROCESS=inherited", "PORT=1", "PS=x", "TFRUN_PROCESS=y"});
+  const auto inherited =
+      Environment::from_entries({"HOME=/root", "ONLY_INHERITED=i", "FROM_FILE=inherited", "FROM_PROCESS=inherited",
+                                 "PORT=1", "PS=x", "TFRUN_PROCESS=y", "FOREMAN_WORKER_NAME=z"});
   const std::vector<EnvVariable> files = {var("FROM_FILE", "file"), var("FROM_PROCESS", "file"),
                                           var("NEW_FROM_FILE", "nf"), var("PORT", "2"), var("PS", "file")};
   const Pairs process_env = {
@@ -84,8 +85,10 @@ TEST_CASE("environment: layers, later wins: inherited < env files < process env 
                                  {"PORT", "5101"},
                                  {"PS", "web.2"},
                                  {"TFRUN_PROCESS", "web.2"},
+                                 {"FOREMAN_WORKER_NAME", "web.2"},
                                  {"NEW_FROM_FILE", "nf"},
-                                 {"NEW_FROM_PROCESS", "np"}});
+                                 {"NEW_FROM_PROCESS", "np"},
+                                 {"HONCHO_PROCESS_NAME", "web.2"}});
   // The inputs are not changed.
   CHECK(inherited.get("PORT") == "1");
 }
@@ -93,7 +96,11 @@ TEST_CASE("environment: layers, later wins: inherited < env files < process env 
 TEST_CASE("environment: without a port, PORT is left to the lower layers", "[environment]") {
   const auto inherited = Environment::from_entries({"PATH=/bin"});
   const auto bare = layer_environment(inherited, {}, {}, ChildIdentity{"run.1", std::nullopt});
-  CHECK(bare.variables() == Pairs{{"PATH", "/bin"}, {"PS", "run.1"}, {"TFRUN_PROCESS", "run.1"}});
+  CHECK(bare.variables() == Pairs{{"PATH", "/bin"},
+                                  {"PS", "run.1"},
+                                  {"TFRUN_PROCESS", "run.1"},
+                                  {"HONCHO_PROCESS_NAME", "run.1"},
+                                  {"FOREMAN_WORKER_NAME", "run.1"}});
 
   const auto from_file = layer_environment(inherited, {var("PORT", "8080")}, {}, ChildIdentity{"run.1", std::nullopt});
   CHECK(from_file.get("PORT") == "8080");
@@ -114,6 +121,11 @@ TEST_CASE("choose_base_port: PORT from the env files beats the inherited PORT", 
   CHECK(choice.error.empty());
   // Of several PORT definitions the last one counts, as merging would have it.
   CHECK(choose_base_port(std::nullopt, {var("PORT", "8000"), var("PORT", "9000")}, inherited).port == 9000);
+}
+
+TEST_CASE("choose_base_port: an empty inherited PORT counts as unset", "[environment]") {
+  CHECK(choose_base_port(std::nullopt, {}, Environment::from_entries({"PORT="})).port == 5000);
+  CHECK(choose_base_port(std::nullopt, {var("PORT", "8000")}, Environment::from_entries({"PORT="})).port == 8000);
 }
 
 TEST_CASE("choose_base_port: the inherited PORT, then 5000", "[environment]") {

@@ -252,6 +252,23 @@ TEST_CASE("expand_formation: a port above 65535 is an error naming the instance"
         "port 65536 for web.60537 is above 65535: choose a lower base port");
 }
 
+TEST_CASE("expand_formation: a name written twice runs both entries, numbered on, ports by position (foreman)",
+          "[formation]") {
+  const auto procfile = procfile_of({"web", "css", "js", "css"});
+  const auto instances = expand_formation(procfile, {}, 3000);
+  CHECK(instances_of(instances) == std::vector<std::string>{"web.1:3000", "css.1:3100", "js.1:3200", "css.2:3300"});
+  CHECK(instances[3].type == "css");
+  CHECK(instances[3].number == 2);
+  CHECK(instances[3].entry_index == 3);
+  CHECK(instances[3].command == "run css");
+
+  // The count is the name's, so each entry gets it; the numbers go on across the entries.
+  CHECK(instances_of(expand_formation(procfile, parse_formation({"css=2", "web=0", "js=0"}), 5000)) ==
+        std::vector<std::string>{"css.1:5100", "css.2:5101", "css.3:5300", "css.4:5301"});
+  CHECK(instances_of(expand_formation(procfile, parse_formation({"css"}), 5000)) ==
+        std::vector<std::string>{"css.1:5100", "css.2:5300"});
+}
+
 TEST_CASE("port_for follows foreman's formula", "[formation]") {
   CHECK(port_for(5000, 0, 1) == 5000);
   CHECK(port_for(5000, 0, 3) == 5002);

@@ -19,6 +19,8 @@ struct ExportRequest {
   std::optional<std::string> app;
   std::string user;
   std::string log_dir;
+  std::string pid_dir;      // foreman's -r/--run: accepted, not used
+  std::string template_dir; // foreman's --template: refused with a pointer to what to use
   std::string image;
   std::vector<std::string> secrets;
   std::vector<std::string> port_types;
@@ -35,6 +37,7 @@ struct Invocation {
   std::vector<std::string> argv;            // run: the command and its arguments
   std::optional<std::string> signal_target; // run: group | main
   ExportRequest export_request;
+  std::vector<std::string> warnings; // printed before the command runs
   // A message CLI11 produced for --help/--version (exit 0) or a usage error (exit 64).
   std::optional<std::string> early_output;
   int early_status = 0;

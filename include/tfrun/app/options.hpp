@@ -29,6 +29,7 @@ struct GivenOptions {
   std::optional<std::string> log_format;
   std::optional<std::string> quiet_period;
   std::vector<std::string> formation; // -m and positional specs
+  std::vector<std::string> quiet;     // start -q: types whose output is hidden
 };
 
 struct ResolvedOptions {
@@ -45,6 +46,7 @@ struct ResolvedOptions {
   LogFormat log_format = LogFormat::text;
   core::Duration quiet_period{1000};
   std::vector<std::string> formation;
+  std::vector<std::string> quiet;
 };
 
 } // namespace tfrun::app

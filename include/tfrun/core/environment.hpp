@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // The environment a child receives, built in layers (docs/formats.md). Later layers win:
-// inherited < env files in order < per-type `env` from tfrun.toml < PORT, PS, TFRUN_PROCESS.
+// inherited < env files in order < per-type `env` from tfrun.toml < PORT and the instance name variables.
 #pragma once
 
 #include <tfrun/core/dotenv.hpp>
@@ -37,12 +37,18 @@ struct ChildIdentity {
   std::optional<int> port; // PORT; none for a type with no port
 };
 
+// The variables that carry an instance's name: tfrun's own and those of foreman, honcho and node-foreman.
+constexpr const char* k_identity_names[] = {"PS", "TFRUN_PROCESS", "HONCHO_PROCESS_NAME", "FOREMAN_WORKER_NAME"};
+
+// PORT (when the identity has one) and every name in k_identity_names, set to the instance's name.
+[[nodiscard]] std::vector<std::pair<std::string, std::string>> identity_variables(const ChildIdentity& identity);
+
 [[nodiscard]] Environment layer_environment(const Environment& inherited, const std::vector<EnvVariable>& env_files,
                                             const std::vector<std::pair<std::string, std::string>>& process_env,
                                             const ChildIdentity& identity);
 
-// Base port: -p > PORT from the env files > inherited PORT > 5000. nullopt result means `why` names what
-// was not a port.
+// Base port: -p > PORT from the env files > inherited PORT > 5000 (foreman's order); an empty inherited
+// PORT is unset. A nullopt port means `error` names what was not a port.
 struct BasePortChoice {
   std::optional<int> port;
   std::string error;          // non-empty when a given value is not a port

@@ -31,11 +31,12 @@ struct Formation {
 [[nodiscard]] Formation parse_formation(const std::vector<std::string>& specs);
 
 struct Instance {
-  std::string type;
-  int number = 1;   // N in TYPE.N, from 1
+  std::string type; // the name as written in the Procfile
+  int number = 1;   // N in TYPE.N, from 1; counts on across the entries of a name written twice
   std::string name; // "web.1"
   int port = 0;
   std::string command;
+  std::size_t entry_index = 0; // the Procfile entry it runs: its position gives the port and the colour
 };
 
 constexpr int k_default_base_port = 5000;
@@ -44,12 +45,14 @@ constexpr int k_port_block = 100;
 // How many of `type` run: formation rules of FORMATS.md (no spec at all: every type once).
 [[nodiscard]] int count_for(const Formation& formation, const std::string& type);
 
-// Every instance in Procfile order, TYPE.1..TYPE.N. Throws FormationError for a type the Procfile lacks
+// Every instance in Procfile order, TYPE.1..TYPE.N. A name written on two entries runs both, each with the
+// count the formation gives the name: the second entry's instances are numbered after the first's, and each
+// entry's ports start at its own position's block. Throws FormationError for a type the Procfile lacks
 // (listing the known ones) or a port above 65535.
 [[nodiscard]] std::vector<Instance> expand_formation(const Procfile& procfile, const Formation& formation,
                                                      int base_port);
 
-// PORT = base + 100 × (index of the type in the Procfile) + (N − 1).
+// PORT = base + 100 × (index of the entry in the Procfile) + (N − 1), N counted within the entry.
 [[nodiscard]] int port_for(int base_port, std::size_t type_index, int number);
 
 // Parses a port given as text (flag, env file, environment). nullopt unless 1..65535.

@@ -34,6 +34,7 @@ struct PlannedInstance {
   core::SignalTarget signal_target = core::SignalTarget::group;
   core::LifecyclePolicy policy;
   core::ReadyCheck ready; // ignored for a oneshot, which is ready when it has exited 0
+  bool quiet = false;     // `start -q TYPE`: its lines are read (and matched for readiness) but not shown
 
   [[nodiscard]] std::vector<std::string> environment() const {
     std::vector<std::string> out;
