@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// The .env grammar of FORMATS.md §.env: pure text in, variables and diagnostics out.
+// The .env grammar of docs/formats.md (tfrun-procfile(5)): pure text in, variables and diagnostics out.
 #pragma once
 
 #include <tfrun/core/diagnostics.hpp>

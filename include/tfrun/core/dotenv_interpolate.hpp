@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Interpolation of .env values (FORMATS.md §.env rules 15-17), split from the line parser in dotenv.cpp.
+// Interpolation of .env values (docs/formats.md, the .env section), split from the line parser in dotenv.cpp.
 #pragma once
 
 #include <cstddef>

@@ -42,7 +42,7 @@ struct Instance {
 constexpr int k_default_base_port = 5000;
 constexpr int k_port_block = 100;
 
-// How many of `type` run: formation rules of FORMATS.md (no spec at all: every type once).
+// How many of `type` run: formation rules of docs/formats.md (no spec at all: every type once).
 [[nodiscard]] int count_for(const Formation& formation, const std::string& type);
 
 // Every instance in Procfile order, TYPE.1..TYPE.N. A name written on two entries runs both, each with the

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// The Procfile grammar of FORMATS.md §Procfile.
+// The Procfile grammar of docs/formats.md (tfrun-procfile(5)).
 #pragma once
 
 #include <tfrun/core/diagnostics.hpp>
