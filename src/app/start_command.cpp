@@ -7,6 +7,7 @@
 #include <tfrun/app/inherited_environment.hpp>
 #include <tfrun/app/model.hpp>
 #include <tfrun/core/settings_check.hpp>
+#include <tfrun/core/shell_command.hpp>
 #include <tfrun/engine/supervisor.hpp>
 #include <tfrun/os/process_control.hpp>
 #include <tfrun/os/spawn.hpp>
@@ -48,7 +49,10 @@ constexpr std::size_t k_descriptors_of_tfrun = 24;
 
 using TypeEnvironments = std::map<std::string, std::shared_ptr<const std::vector<std::string>>>;
 
-PlannedInstance plan_instance(const Model& model, const core::Instance& instance, TypeEnvironments& type_envs) {
+using TypeArgvs = std::map<std::string, std::shared_ptr<const std::vector<std::string>>>;
+
+PlannedInstance plan_instance(const Model& model, const core::Instance& instance, TypeEnvironments& type_envs,
+                              TypeArgvs& type_argvs) {
   PlannedInstance planned;
   planned.name = instance.name;
   planned.type = instance.type;
@@ -57,7 +61,11 @@ PlannedInstance plan_instance(const Model& model, const core::Instance& instance
       std::find_if(entries.begin(), entries.end(), [&](const auto& e) { return e.name == instance.type; }) -
       entries.begin());
   planned.port = instance.port;
-  planned.command = instance.command;
+  auto& argv = type_argvs[instance.type];
+  if (!argv) {
+    argv = std::make_shared<const std::vector<std::string>>(core::plan_command(instance.command).argv);
+  }
+  planned.argv = argv;
   auto& type_env = type_envs[instance.type];
   if (!type_env) {
     auto variables = child_environment(model, &instance).to_entries();
@@ -113,8 +121,9 @@ int start_command(const Invocation& invocation) {
   const auto model = load_model(invocation.options, inherited_environment(), LoadRequest{}, std::cerr);
   SupervisorPlan plan;
   TypeEnvironments type_envs;
+  TypeArgvs type_argvs;
   for (const auto& instance : model.instances) {
-    plan.instances.push_back(plan_instance(model, instance, type_envs));
+    plan.instances.push_back(plan_instance(model, instance, type_envs, type_argvs));
   }
   plan.types = gated_types(model);
   if (const auto notify = model.inherited.get("NOTIFY_SOCKET"); notify && !notify->empty()) {

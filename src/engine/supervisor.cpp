@@ -140,8 +140,9 @@ void Supervisor::Impl::spawn_child(SupervisedChild& child) {
     return;
   }
   os::SpawnRequest request;
-  request.program = "/bin/sh";
-  request.args = {"-c", child.plan.command};
+  const auto& argv = *child.plan.argv;
+  request.program = argv.front();
+  request.args.assign(argv.begin() + 1, argv.end());
   request.env = child.plan.environment();
   if (!child.readiness.notify_path.empty()) {
     request.env.push_back("NOTIFY_SOCKET=" + child.readiness.notify_path);

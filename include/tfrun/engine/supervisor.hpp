@@ -23,7 +23,9 @@ struct PlannedInstance {
   std::string type;
   std::size_t type_index = 0;
   int port = 0;
-  std::string command;
+  // The program and its arguments, as core::plan_command runs the Procfile command (directly, or
+  // {"/bin/sh", "-c", ...}); shared by the type's instances.
+  std::shared_ptr<const std::vector<std::string>> argv;
   // NAME=VALUE: the type's environment, shared by its instances (a copy of the inherited environment per
   // instance made tfrun's memory grow by kilobytes per child), then this instance's PORT, PS, TFRUN_PROCESS.
   std::shared_ptr<const std::vector<std::string>> type_env;
