@@ -44,8 +44,11 @@ bool color_enabled(ColorMode mode, const core::Environment& environment) {
   return ::isatty(STDOUT_FILENO) == 1 && environment.get("TERM").value_or("") != "dumb";
 }
 
-// Descriptors tfrun needs besides one per instance: stdio, the event loop, the writer, a launch in flight.
-constexpr std::size_t k_descriptors_of_tfrun = 24;
+// Descriptors tfrun opens besides one pipe per instance (docs/benchmarks.md, "Descriptors"), counted with
+// strace: the event loop's 3 (epoll, its eventfd, its timerfd), the signal pipe's 2, /dev/null twice (for
+// readiness commands and for every instance's stdin), and, while an instance is launched, its pipe's write
+// end and the launch's own event loop (3). Whatever tfrun already has open when it starts is added.
+constexpr std::size_t k_descriptors_of_tfrun = 3 + 2 + 2 + 1 + 3;
 
 using TypeEnvironments = std::map<std::string, std::shared_ptr<const std::vector<std::string>>>;
 
@@ -140,12 +143,16 @@ int start_command(const Invocation& invocation) {
                       " (every instance gets it as its stdin)");
   }
   const auto file_limit = os::raise_open_file_limit();
-  // One pipe end per running instance, a few while each is launched, and tfrun's own: refuse a formation
-  // that cannot fit before anything starts, rather than stop it half-started.
-  const std::size_t needed = plan.instances.size() + k_descriptors_of_tfrun;
+  // One pipe end per instance, one more per instance told to notify, tfrun's own and what it was given:
+  // refuse a formation that cannot fit before anything starts, rather than stop it half-started.
+  const auto notifying = std::count_if(plan.instances.begin(), plan.instances.end(), [](const PlannedInstance& i) {
+    return i.ready.kind == core::ReadyCheck::Kind::notify;
+  });
+  const std::size_t needed = os::open_descriptor_count(file_limit) + plan.instances.size() +
+                             static_cast<std::size_t>(notifying) + k_descriptors_of_tfrun;
   if (file_limit != 0 && file_limit < needed) {
     throw SystemError("the open-file limit (" + std::to_string(file_limit) + ") is too low for " +
-                      std::to_string(plan.instances.size()) + " instances, which need about " + std::to_string(needed) +
+                      std::to_string(plan.instances.size()) + " instances, which need " + std::to_string(needed) +
                       ": raise it with `ulimit -n` (or the engine's LimitNOFILE)");
   }
   if (!os::is_pid1() && !os::become_child_subreaper()) {

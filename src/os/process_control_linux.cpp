@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include <tfrun/os/process_control.hpp>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <charconv>
@@ -117,6 +118,27 @@ bool list_children_from_tasks(std::vector<pid_t>& children) {
 }
 
 } // namespace
+
+std::size_t open_descriptor_count(std::size_t below) {
+  std::size_t count = 0;
+  if (DIR* fds = ::opendir("/proc/self/fd")) {
+    const auto own = static_cast<std::size_t>(::dirfd(fds));
+    while (const dirent* entry = ::readdir(fds)) {
+      std::size_t fd = 0;
+      const auto* end = entry->d_name + std::strlen(entry->d_name);
+      if (std::from_chars(entry->d_name, end, fd).ptr == end && fd < below && fd != own) {
+        ++count;
+      }
+    }
+    ::closedir(fds);
+    return count;
+  }
+  const auto highest = static_cast<int>(std::min<std::size_t>(below, 1 << 20));
+  for (int fd = 0; fd < highest; ++fd) {
+    count += ::fcntl(fd, F_GETFD) >= 0 ? 1 : 0;
+  }
+  return count;
+}
 
 std::vector<pid_t> list_children() {
   std::vector<pid_t> children;

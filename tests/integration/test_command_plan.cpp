@@ -74,8 +74,7 @@ TEST_CASE("start: a program that is nowhere gets tfrun's own message and the she
   dir.write("Procfile", "web: tfrun-test-no-such-program --flag\n");
   const auto result = run_tfrun(k_plain_start, in_dir(dir), 10s);
   CHECK(result.status == 127);
-  CHECK(result.out.find("web.1 could not start: tfrun-test-no-such-program: command not found\n") !=
-        std::string::npos);
+  CHECK(result.out.find("web.1 could not start: tfrun-test-no-such-program: command not found\n") != std::string::npos);
   CHECK(result.out.find("web.1 exited with code 127") != std::string::npos);
 }
 
