@@ -20,11 +20,14 @@ Supervisor::Impl::Impl(SupervisorPlan plan)
       m_reaper([this](pid_t pid, const core::ProcessExit& exit) { on_reaped(pid, exit); }), m_gate(m_plan.types),
       m_quiet_timer(m_io), m_drain_timer(m_io), m_leftover_timer(m_io), m_unkillable_timer(m_io),
       m_leftover_scan_timer(m_io) {
-  for (const auto& instance : m_plan.instances) {
-    auto child = std::make_unique<SupervisedChild>(m_io, instance);
-    child->source = m_out.make_source(instance.name, instance.type, core::palette_color(instance.type_index));
+  m_children.reserve(m_plan.instances.size());
+  for (auto& instance : m_plan.instances) {
+    // Moved, not copied: the plan's list is not needed once each instance holds its own.
+    auto child = std::make_unique<SupervisedChild>(m_io, std::move(instance));
+    child->source = m_out.make_source(child->plan.name, child->plan.type, core::palette_color(child->plan.type_index));
     m_children.push_back(std::move(child));
   }
+  m_plan.instances = {};
   for (const auto& wave : m_gate.shutdown_waves()) {
     for (const auto& type : wave) {
       m_wave_of_type[type] = m_stop_waves.size();
