@@ -81,7 +81,6 @@ PlannedInstance plan_instance(const Model& model, const core::Instance& instance
     type_env = std::make_shared<const std::vector<std::string>>(std::move(variables));
   }
   planned.type_env = type_env;
-  planned.own_env = {"PORT=" + std::to_string(instance.port), "PS=" + instance.name, "TFRUN_PROCESS=" + instance.name};
   planned.cwd = working_directory_of(model, instance.type);
   planned.timeout = model.options.timeout;
   const auto* settings = core::find_process_settings(model.settings, instance.type);

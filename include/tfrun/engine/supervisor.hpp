@@ -27,9 +27,9 @@ struct PlannedInstance {
   // {"/bin/sh", "-c", ...}); shared by the type's instances.
   std::shared_ptr<const std::vector<std::string>> argv;
   // NAME=VALUE: the type's environment, shared by its instances (a copy of the inherited environment per
-  // instance made tfrun's memory grow by kilobytes per child), then this instance's PORT, PS, TFRUN_PROCESS.
+  // instance made tfrun's memory grow by kilobytes per child). environment() adds this instance's PORT,
+  // PS and TFRUN_PROCESS, made from `port` and `name` when it is launched rather than held.
   std::shared_ptr<const std::vector<std::string>> type_env;
-  std::vector<std::string> own_env;
   std::string cwd;
   int stop_signal = 15;
   core::Duration timeout{5000};
@@ -39,11 +39,13 @@ struct PlannedInstance {
 
   [[nodiscard]] std::vector<std::string> environment() const {
     std::vector<std::string> out;
-    out.reserve((type_env ? type_env->size() : 0) + own_env.size() + 1);
+    out.reserve((type_env ? type_env->size() : 0) + 4);
     if (type_env) {
       out.insert(out.end(), type_env->begin(), type_env->end());
     }
-    out.insert(out.end(), own_env.begin(), own_env.end());
+    out.push_back("PORT=" + std::to_string(port));
+    out.push_back("PS=" + name);
+    out.push_back("TFRUN_PROCESS=" + name);
     return out;
   }
 };
