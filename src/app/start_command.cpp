@@ -53,9 +53,10 @@ constexpr std::size_t k_descriptors_of_tfrun = 3 + 2 + 2 + 1 + 3;
 using TypeEnvironments = std::map<std::string, std::shared_ptr<const std::vector<std::string>>>;
 
 using TypeArgvs = std::map<std::string, std::shared_ptr<const std::vector<std::string>>>;
+using TypeDirectories = std::map<std::string, std::shared_ptr<const std::string>>;
 
 PlannedInstance plan_instance(const Model& model, const core::Instance& instance, TypeEnvironments& type_envs,
-                              TypeArgvs& type_argvs) {
+                              TypeArgvs& type_argvs, TypeDirectories& type_dirs) {
   PlannedInstance planned;
   planned.name = instance.name;
   planned.type = instance.type;
@@ -81,7 +82,11 @@ PlannedInstance plan_instance(const Model& model, const core::Instance& instance
     type_env = std::make_shared<const std::vector<std::string>>(std::move(variables));
   }
   planned.type_env = type_env;
-  planned.cwd = working_directory_of(model, instance.type);
+  auto& cwd = type_dirs[instance.type];
+  if (!cwd) {
+    cwd = std::make_shared<const std::string>(working_directory_of(model, instance.type));
+  }
+  planned.cwd = cwd;
   planned.timeout = model.options.timeout;
   const auto* settings = core::find_process_settings(model.settings, instance.type);
   planned.policy = core::lifecycle_policy(settings);
@@ -124,8 +129,9 @@ int start_command(const Invocation& invocation) {
   SupervisorPlan plan;
   TypeEnvironments type_envs;
   TypeArgvs type_argvs;
+  TypeDirectories type_dirs;
   for (const auto& instance : model.instances) {
-    plan.instances.push_back(plan_instance(model, instance, type_envs, type_argvs));
+    plan.instances.push_back(plan_instance(model, instance, type_envs, type_argvs, type_dirs));
   }
   plan.types = gated_types(model);
   if (const auto notify = model.inherited.get("NOTIFY_SOCKET"); notify && !notify->empty()) {

@@ -153,7 +153,7 @@ void Supervisor::Impl::spawn_child(SupervisedChild& child) {
   if (!child.readiness.notify_path.empty()) {
     request.env.push_back("NOTIFY_SOCKET=" + child.readiness.notify_path);
   }
-  request.cwd = child.plan.cwd;
+  request.cwd = child.plan.directory();
   request.output_fd = pipe.write_fd;
   const auto result = os::spawn(request);
   ::close(pipe.write_fd); // only the child holds the write end now, so its exit gives EOF

@@ -30,12 +30,19 @@ struct PlannedInstance {
   // instance made tfrun's memory grow by kilobytes per child). environment() adds this instance's PORT,
   // PS and TFRUN_PROCESS, made from `port` and `name` when it is launched rather than held.
   std::shared_ptr<const std::vector<std::string>> type_env;
-  std::string cwd;
+  // Where it runs (empty: tfrun's own directory), shared by the type's instances: an absolute path is
+  // longer than a string holds inline, so a copy per instance was a heap block per instance.
+  std::shared_ptr<const std::string> cwd;
   int stop_signal = 15;
   core::Duration timeout{5000};
   core::SignalTarget signal_target = core::SignalTarget::group;
   core::LifecyclePolicy policy;
   core::ReadyCheck ready; // ignored for a oneshot, which is ready when it has exited 0
+
+  [[nodiscard]] const std::string& directory() const {
+    static const std::string inherit;
+    return cwd ? *cwd : inherit;
+  }
 
   [[nodiscard]] std::vector<std::string> environment() const {
     std::vector<std::string> out;
