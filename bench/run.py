@@ -12,7 +12,7 @@
 
 Scenarios: throughput (K = 1, 4, 16 children x 100-byte lines, 6000-byte lines, a child that exits right
 after writing, 16 children bursting at start; every output line checked), spawn (N idle children ready,
-N = 100 ... 2000), stop (SIGTERM -> exit), memory (peak RSS), init (`tfrun run --` beside tini and
+N = 100 ... 2000, or --spawn-sizes up to 10,000), stop (SIGTERM -> exit), memory (peak RSS), init (`tfrun run --` beside tini and
 dumb-init). Raw results: bench/results/<stamp>.json.
 """
 from __future__ import annotations
