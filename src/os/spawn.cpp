@@ -228,6 +228,28 @@ std::string find_on_path(const std::string& program, const std::string& path_val
 
 namespace {
 
+// The launch's own io_context opens an epoll, an eventfd and a timerfd, and Boost throws when it cannot
+// (out of descriptors, in the middle of a start). Whether three descriptors are free is asked first, so
+// that running out is a spawn failure like the pipe's, with its errno, never an exception.
+int room_for_event_loop() {
+  const int source = null_device() >= 0 ? null_device() : STDERR_FILENO;
+  int held[3] = {-1, -1, -1};
+  int error = 0;
+  for (int& fd : held) {
+    fd = ::fcntl(source, F_DUPFD_CLOEXEC, 0);
+    if (fd < 0) {
+      error = errno == EBADF ? 0 : errno; // nothing to copy: nothing to learn, let the launch try
+      break;
+    }
+  }
+  for (const int fd : held) {
+    if (fd >= 0) {
+      ::close(fd);
+    }
+  }
+  return error;
+}
+
 // The child's PATH (execvp's default when it has none).
 std::string path_of(const std::vector<std::string>& env) {
   for (const auto& entry : env) {
@@ -257,6 +279,9 @@ SpawnResult launch(const SpawnRequest& request, const std::string& program, cons
   envp.push_back(nullptr);
   ChildReport report;
   const ChildSetup setup{request, envp.data(), listen_pid_entry, null_device(), &report};
+  if (const int error = room_for_event_loop(); error != 0) {
+    return {-1, error, SpawnStep::fork};
+  }
   SignalGuard blocked;
   // A context of its own per launch, with no service yet when the launcher forks: the launcher calls
   // notify_fork on it in the vfork child, and with services registered (a reactor, the SIGCHLD
@@ -349,6 +374,9 @@ std::string describe_spawn_failure(const SpawnRequest& request, const SpawnResul
   const std::string reason = std::strerror(result.error);
   switch (result.failed_step) {
   case SpawnStep::fork:
+    if (result.error == EMFILE || result.error == ENFILE) {
+      return reason + " (raise the open-file limit, `ulimit -n`; docs/exit-status.md)"; // as for its pipe
+    }
     return "cannot start a process: " + reason +
            (result.error == EAGAIN ? " (the limit on processes, `ulimit -u`, is reached)" : std::string());
   case SpawnStep::descriptors:
