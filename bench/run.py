@@ -12,7 +12,7 @@
 
 Scenarios: throughput (K = 1, 4, 16 children x 100-byte lines, 6000-byte lines, a child that exits right
 after writing, 16 children bursting at start; every output line checked), spawn (N idle children ready,
-N = 100 ... 2000), stop (SIGTERM -> exit), memory (peak RSS), init (`tfrun run --` beside tini and
+N = 100 ... 2000, or --spawn-sizes up to 10,000), stop (SIGTERM -> exit), memory (peak RSS), init (`tfrun run --` beside tini and
 dumb-init). Raw results: bench/results/<stamp>.json.
 """
 from __future__ import annotations
@@ -40,7 +40,7 @@ from benchkit.runners import discover  # noqa: E402
 BUILD = HERE / "build"
 BIN = BUILD / "bin"
 PEERS = HERE / ".peers"
-HELPERS = ["bench_gen", "bench_sink", "bench_check", "bench_child", "bench_spawn"]
+HELPERS = ["bench_gen", "bench_sink", "bench_check", "bench_child", "bench_spawn", "bench_fdcost"]
 DEBIAN_PEERS = {"tini": "tini", "dumb-init": "dumb-init", "supervisord": "supervisor", "foreman": "ruby-foreman",
                 "gnuplot": "gnuplot-nox"}
 NPM_FOREMAN = "foreman@3.0.1"
@@ -219,6 +219,8 @@ def main() -> int:
                     help="skip the static build (-DTFRUN_STATIC=ON, the container image's binary)")
     ap.add_argument("--scenarios", default="throughput,spawn,stop,init")
     ap.add_argument("--runners", help="comma list (default: every runner found)")
+    ap.add_argument("--spawn-sizes", help="comma list of N for the spawn runs (default 100,500,1000,2000; "
+                    "10000 needs `ulimit -n` of at least 10,032, docs/benchmarks.md)")
     ap.add_argument("--no-install", action="store_true", help="do not install peers (apt, npm)")
     ap.add_argument("--peers-bin", action="append", default=[],
                     help="directory with peer binaries not packaged here (hivemind, goreman); also $BENCH_PEERS_BIN")
@@ -228,6 +230,8 @@ def main() -> int:
     args = ap.parse_args()
     publish = (not args.quick) if args.publish is None else args.publish
     cfg = Config(args.quick)
+    if args.spawn_sizes:
+        cfg.spawn_sizes = [int(x) for x in args.spawn_sizes.split(",")]
     started = time.time()
     notes: list[str] = []
 

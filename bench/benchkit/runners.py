@@ -51,8 +51,8 @@ def discover(tfrun: str, tfrun_static: str | None, bin_dir: Path, peer_dirs: lis
     look = [str(d) for d in peer_dirs]
     runners = [
         Runner("raw", "floor", str(bin_dir / "bench_spawn"), "raw",
-               "fork+exec of `sh -c` per child, children share one output: floor for spawn and stop, "
-               "ceiling for throughput (lines torn)"),
+               "fork+exec per child (directly, or `sh -c` when the command needs the shell, as tfrun), "
+               "children share one output: floor for spawn and stop, ceiling for throughput (lines torn)"),
         Runner("tfrun", "subject", tfrun, "native", "text, colour and timestamps on",
                args=["--color", "always"]),
         Runner("tfrun-json", "subject", tfrun, "native", "--log-format json", json=True,
@@ -87,7 +87,9 @@ def prepare(runner: Runner, wd: Path, command: str, count: int, grace: int) -> l
     (wd / ".env").write_text("BENCH_FROM_DOTENV=1\n")
     procfile = wd / "Procfile"
     if runner.style == "raw":
-        return [runner.exe, "-g", str(grace), "-n", str(count), "--", command]
+        # A command with nothing for the shell is exec'd directly, as tfrun runs it (docs/formats.md).
+        direct = ["-x"] if not any(c in command for c in "$'\"\\|&;<>()*?`") else []
+        return [runner.exe, "-g", str(grace), *direct, "-n", str(count), "--", command]
     if runner.style == "native":
         procfile.write_text(f"w: {command}\n")
         if runner.name.startswith("tfrun"):

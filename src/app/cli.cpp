@@ -150,50 +150,65 @@ struct Subcommands {
   RawOptions start_raw, run_raw, check_raw, env_raw, export_raw;
 };
 
-void define_commands(CLI::App& app, Subcommands& sub, Invocation& invocation, std::vector<std::string>& start_specs) {
+// `only`: when the first word names a subcommand, only that one gets its options (the others are still
+// named, for help and errors). Defining every subcommand's options was a quarter of the instructions of
+// `tfrun run -- true` (docs/benchmarks.md, "Init").
+void define_commands(CLI::App& app, Subcommands& sub, Invocation& invocation, std::vector<std::string>& start_specs,
+                     std::string_view only) {
+  const auto wanted = [only](std::string_view name) { return only.empty() || only == name; };
   RawOptions* raw = &sub.start_raw;
   sub.start = app.add_subcommand("start", "run the formation: every process type of the Procfile");
-  add_input_options(*sub.start, *raw);
-  add_output_options(*sub.start, *raw);
-  add_formation_option(*sub.start, *raw);
-  sub.start->add_option("spec", start_specs, "formation: web=2 worker=4, all=2, or a bare type name")
-      ->type_name("SPEC");
-  sub.start
-      ->add_option("-q,--quiet", sub.start_raw.quiet, "hide the output of these types; repeatable or comma-separated")
-      ->envname("TFRUN_QUIET")
-      ->type_name("TYPE")
-      ->delimiter(',')
-      ->allow_extra_args(false);
+  if (wanted("start")) {
+    add_input_options(*sub.start, *raw);
+    add_output_options(*sub.start, *raw);
+    add_formation_option(*sub.start, *raw);
+    sub.start->add_option("spec", start_specs, "formation: web=2 worker=4, all=2, or a bare type name")
+        ->type_name("SPEC");
+    sub.start
+        ->add_option("-q,--quiet", sub.start_raw.quiet, "hide the output of these types; repeatable or comma-separated")
+        ->envname("TFRUN_QUIET")
+        ->type_name("TYPE")
+        ->delimiter(',')
+        ->allow_extra_args(false);
+  }
 
   raw = &sub.run_raw;
   sub.run = app.add_subcommand("run", "run a one-off command in the app's environment");
-  add_input_options(*sub.run, *raw);
-  add_output_options(*sub.run, *raw);
-  sub.run
-      ->add_option("--signal-target", invocation.signal_target, "where forwarded signals go: group (default) or main")
-      ->envname("TFRUN_SIGNAL_TARGET")
-      ->type_name("TARGET");
+  if (wanted("run")) {
+    add_input_options(*sub.run, *raw);
+    add_output_options(*sub.run, *raw);
+    sub.run
+        ->add_option("--signal-target", invocation.signal_target, "where forwarded signals go: group (default) or main")
+        ->envname("TFRUN_SIGNAL_TARGET")
+        ->type_name("TARGET");
+  }
   sub.run->prefix_command();
 
   raw = &sub.check_raw;
   sub.check = app.add_subcommand("check", "validate the Procfile, env files and tfrun.toml; show the formation");
-  add_input_options(*sub.check, *raw);
-  add_formation_option(*sub.check, *raw);
-  sub.check->add_option("spec", start_specs, "formation to show (as for start)")->type_name("SPEC");
-  sub.check->add_flag("--json", invocation.json, "print the whole resolved model as JSON");
-  sub.check->add_flag("--strict", invocation.strict, "treat warnings as errors");
+  if (wanted("check")) {
+    add_input_options(*sub.check, *raw);
+    add_formation_option(*sub.check, *raw);
+    sub.check->add_option("spec", start_specs, "formation to show (as for start)")->type_name("SPEC");
+    sub.check->add_flag("--json", invocation.json, "print the whole resolved model as JSON");
+    sub.check->add_flag("--strict", invocation.strict, "treat warnings as errors");
+  }
 
   raw = &sub.env_raw;
   sub.env = app.add_subcommand("env", "print the environment an instance (or a one-off) would receive");
-  add_input_options(*sub.env, *raw);
-  add_formation_option(*sub.env, *raw);
-  sub.env->add_option("instance", invocation.instance, "an instance such as web.1 (default: a one-off)")
-      ->type_name("NAME.N");
-  sub.env->add_flag("--json", invocation.json, "print a JSON object");
+  if (wanted("env")) {
+    add_input_options(*sub.env, *raw);
+    add_formation_option(*sub.env, *raw);
+    sub.env->add_option("instance", invocation.instance, "an instance such as web.1 (default: a one-off)")
+        ->type_name("NAME.N");
+    sub.env->add_flag("--json", invocation.json, "print a JSON object");
+  }
 
   raw = &sub.export_raw;
   sub.export_files = app.add_subcommand("export", "write the native files of another process manager");
-  define_export(*sub.export_files, *raw, invocation.export_request, start_specs);
+  if (wanted("export")) {
+    define_export(*sub.export_files, *raw, invocation.export_request, start_specs);
+  }
 
   sub.version = app.add_subcommand("version", "print tfrun's version");
 }
@@ -252,7 +267,9 @@ Invocation parse_command_line(int argc, const char* const* argv) {
   app.require_subcommand(1);
   Subcommands sub;
   std::vector<std::string> start_specs;
-  define_commands(app, sub, invocation, start_specs);
+  const std::string_view first = argc > 1 ? argv[1] : "";
+  const bool names_one = first == "start" || first == "run" || first == "check" || first == "env" || first == "export";
+  define_commands(app, sub, invocation, start_specs, names_one ? first : std::string_view());
   // CLI11 rejects what follows `--` in a prefix command, so `tfrun run [OPTIONS] -- CMD ARGS` is split
   // here: everything after the first `--` that follows `run` is the command, untouched.
   auto words = core::normalize_command_words(std::vector<std::string>(argv + 1, argv + argc));

@@ -7,6 +7,7 @@
 #include <tfrun/app/model.hpp>
 #include <tfrun/core/exit_codes.hpp>
 #include <tfrun/core/settings_check.hpp>
+#include <tfrun/core/shell_command.hpp>
 #include <tfrun/engine/one_off.hpp>
 #include <tfrun/os/spawn.hpp>
 
@@ -85,9 +86,12 @@ int run_command(const Invocation& invocation) {
   plan.timeout = model.options.timeout;
   plan.signal_target = resolve_signal_target(invocation.signal_target);
   if (entry != nullptr) {
-    // A Procfile entry runs as `start` would run it: through the shell.
-    plan.program = "/bin/sh";
-    plan.args = {"-c", entry->command};
+    // A Procfile entry runs as `start` runs it (docs/formats.md, "How a command is run"): directly when the
+    // shell would have nothing to do, else through the shell. A bare program name is looked up on the
+    // child's PATH when it is launched, and one that is nowhere is reported as the shell would (127).
+    const auto command = core::plan_command(entry->command).argv;
+    plan.program = command.front();
+    plan.args.assign(command.begin() + 1, command.end());
     plan.cwd = working_directory_of(model, entry->name);
     if (const auto* settings = core::find_process_settings(model.settings, entry->name)) {
       plan.timeout = settings->timeout.value_or(plan.timeout);

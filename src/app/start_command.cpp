@@ -7,6 +7,7 @@
 #include <tfrun/app/inherited_environment.hpp>
 #include <tfrun/app/model.hpp>
 #include <tfrun/core/settings_check.hpp>
+#include <tfrun/core/shell_command.hpp>
 #include <tfrun/engine/supervisor.hpp>
 #include <tfrun/os/process_control.hpp>
 #include <tfrun/os/spawn.hpp>
@@ -43,18 +44,30 @@ bool color_enabled(ColorMode mode, const core::Environment& environment) {
   return ::isatty(STDOUT_FILENO) == 1 && environment.get("TERM").value_or("") != "dumb";
 }
 
-// Descriptors tfrun needs besides one per instance: stdio, the event loop, the writer, a launch in flight.
-constexpr std::size_t k_descriptors_of_tfrun = 24;
+// Descriptors tfrun opens besides one pipe per instance (docs/benchmarks.md, "Descriptors"), counted with
+// strace: the event loop's 3 (epoll, its eventfd, its timerfd), the signal pipe's 2, /dev/null twice (for
+// readiness commands and for every instance's stdin), and, while an instance is launched, its pipe's write
+// end and the launch's own event loop (3). Whatever tfrun already has open when it starts is added.
+constexpr std::size_t k_descriptors_of_tfrun = 3 + 2 + 2 + 1 + 3;
 
 using TypeEnvironments = std::map<std::string, std::shared_ptr<const std::vector<std::string>>>;
 
-PlannedInstance plan_instance(const Model& model, const core::Instance& instance, TypeEnvironments& type_envs) {
+// By Procfile entry, not by type: a name written twice is two entries with two commands.
+using EntryArgvs = std::map<std::size_t, std::shared_ptr<const std::vector<std::string>>>;
+using TypeDirectories = std::map<std::string, std::shared_ptr<const std::string>>;
+
+PlannedInstance plan_instance(const Model& model, const core::Instance& instance, TypeEnvironments& type_envs,
+                              EntryArgvs& entry_argvs, TypeDirectories& type_dirs) {
   PlannedInstance planned;
   planned.name = instance.name;
   planned.type = instance.type;
   planned.type_index = instance.entry_index;
   planned.port = instance.port;
-  planned.command = instance.command;
+  auto& argv = entry_argvs[instance.entry_index];
+  if (!argv) {
+    argv = std::make_shared<const std::vector<std::string>>(core::plan_command(instance.command).argv);
+  }
+  planned.argv = argv;
   auto& type_env = type_envs[instance.type];
   if (!type_env) {
     auto variables = child_environment(model, &instance).to_entries();
@@ -69,10 +82,11 @@ PlannedInstance plan_instance(const Model& model, const core::Instance& instance
     type_env = std::make_shared<const std::vector<std::string>>(std::move(variables));
   }
   planned.type_env = type_env;
-  for (const auto& [name, value] : core::identity_variables({instance.name, instance.port})) {
-    planned.own_env.push_back(name + "=" + value);
+  auto& cwd = type_dirs[instance.type];
+  if (!cwd) {
+    cwd = std::make_shared<const std::string>(working_directory_of(model, instance.type));
   }
-  planned.cwd = working_directory_of(model, instance.type);
+  planned.cwd = cwd;
   const auto& quiet = model.options.quiet;
   planned.quiet = std::find(quiet.begin(), quiet.end(), instance.type) != quiet.end();
   planned.timeout = model.options.timeout;
@@ -125,8 +139,10 @@ int start_command(const Invocation& invocation) {
   }
   SupervisorPlan plan;
   TypeEnvironments type_envs;
+  EntryArgvs entry_argvs;
+  TypeDirectories type_dirs;
   for (const auto& instance : model.instances) {
-    plan.instances.push_back(plan_instance(model, instance, type_envs));
+    plan.instances.push_back(plan_instance(model, instance, type_envs, entry_argvs, type_dirs));
   }
   plan.types = gated_types(model);
   if (const auto notify = model.inherited.get("NOTIFY_SOCKET"); notify && !notify->empty()) {
@@ -143,16 +159,16 @@ int start_command(const Invocation& invocation) {
                       " (every instance gets it as its stdin)");
   }
   const auto file_limit = os::raise_open_file_limit();
-  // One pipe end per running instance (and its notify socket, with `ready = "notify"`), a few while each
-  // is launched, and tfrun's own: refuse a formation
-  // that cannot fit before anything starts, rather than stop it half-started.
-  const auto notify_sockets = static_cast<std::size_t>(
-      std::count_if(plan.instances.begin(), plan.instances.end(),
-                    [](const PlannedInstance& p) { return p.ready.kind == core::ReadyCheck::Kind::notify; }));
-  const std::size_t needed = plan.instances.size() + notify_sockets + k_descriptors_of_tfrun;
+  // One pipe end per instance, one more per instance told to notify, tfrun's own and what it was given:
+  // refuse a formation that cannot fit before anything starts, rather than stop it half-started.
+  const auto notifying = std::count_if(plan.instances.begin(), plan.instances.end(), [](const PlannedInstance& i) {
+    return i.ready.kind == core::ReadyCheck::Kind::notify;
+  });
+  const std::size_t needed = os::open_descriptor_count(file_limit) + plan.instances.size() +
+                             static_cast<std::size_t>(notifying) + k_descriptors_of_tfrun;
   if (file_limit != 0 && file_limit < needed) {
     throw SystemError("the open-file limit (" + std::to_string(file_limit) + ") is too low for " +
-                      std::to_string(plan.instances.size()) + " instances, which need about " + std::to_string(needed) +
+                      std::to_string(plan.instances.size()) + " instances, which need " + std::to_string(needed) +
                       ": raise it with `ulimit -n` (or the engine's LimitNOFILE)");
   }
   if (!os::is_pid1() && !os::become_child_subreaper()) {

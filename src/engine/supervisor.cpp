@@ -18,22 +18,28 @@ Supervisor::Impl::Impl(SupervisorPlan plan)
       m_sink(STDOUT_FILENO, [this] { asio::post(m_io, [this] { on_sink_event(); }); }),
       m_out(m_sink, m_plan.log_format, m_plan.style),
       m_reaper([this](pid_t pid, const core::ProcessExit& exit) { on_reaped(pid, exit); }), m_gate(m_plan.types),
-      m_quiet_timer(m_io), m_drain_timer(m_io), m_leftover_timer(m_io), m_unkillable_timer(m_io) {
-  for (const auto& instance : m_plan.instances) {
-    auto child = std::make_unique<SupervisedChild>(m_io, instance);
-    child->source = m_out.make_source(instance.name, instance.type, core::palette_color(instance.type_index));
+      m_quiet_timer(m_io), m_drain_timer(m_io), m_leftover_timer(m_io), m_unkillable_timer(m_io),
+      m_leftover_scan_timer(m_io) {
+  m_children.reserve(m_plan.instances.size());
+  for (auto& instance : m_plan.instances) {
+    // Moved, not copied: the plan's list is not needed once each instance holds its own.
+    auto child = std::make_unique<SupervisedChild>(m_io, std::move(instance));
+    child->source = m_out.make_source(child->plan.name, child->plan.type, core::palette_color(child->plan.type_index));
     m_children.push_back(std::move(child));
   }
+  m_plan.instances = {};
   for (const auto& wave : m_gate.shutdown_waves()) {
     for (const auto& type : wave) {
       m_wave_of_type[type] = m_stop_waves.size();
     }
-    auto& children = m_stop_waves.emplace_back();
-    for (auto& child : m_children) {
-      if (std::find(wave.begin(), wave.end(), child->plan.type) != wave.end()) {
-        children.push_back(child.get());
-      }
+    m_stop_waves.emplace_back();
+  }
+  m_unfinished_in_wave.assign(m_stop_waves.size(), 0);
+  for (auto& child : m_children) {
+    if (const auto wave = m_wave_of_type.find(child->plan.type); wave != m_wave_of_type.end()) {
+      m_stop_waves[wave->second].push_back(child.get());
     }
+    note_finished(*child, false);
   }
 }
 
@@ -138,13 +144,14 @@ void Supervisor::Impl::spawn_child(SupervisedChild& child) {
     return;
   }
   os::SpawnRequest request;
-  request.program = "/bin/sh";
-  request.args = {"-c", child.plan.command};
+  const auto& argv = *child.plan.argv;
+  request.program = argv.front();
+  request.args.assign(argv.begin() + 1, argv.end());
   request.env = child.plan.environment();
   if (!child.readiness.notify_path.empty()) {
     request.env.push_back("NOTIFY_SOCKET=" + child.readiness.notify_path);
   }
-  request.cwd = child.plan.cwd;
+  request.cwd = child.plan.directory();
   request.output_fd = pipe.write_fd;
   const auto result = os::spawn(request);
   ::close(pipe.write_fd); // only the child holds the write end now, so its exit gives EOF
@@ -162,11 +169,15 @@ void Supervisor::Impl::spawn_child(SupervisedChild& child) {
     stop_if_verdict_says(child);
     return;
   }
+  if (const auto old_group = m_by_group.find(child.pid); old_group != m_by_group.end() && old_group->second == &child) {
+    m_by_group.erase(old_group); // a restart: its old group is no longer this instance's
+  }
   child.pid = result.pid;
   child.started_at = Clock::now();
   child.exit.reset();
   child.pipe.assign(pipe.read_fd);
   m_by_pid.emplace(result.pid, &child);
+  m_by_group[result.pid] = &child;
   apply(child, InstanceEvent::spawned);
   const int restart = child.restarts.consecutive;
   m_out.system_line(child.plan.name + " started (pid " + std::to_string(result.pid) + ", port " +

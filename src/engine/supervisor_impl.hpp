@@ -124,6 +124,9 @@ struct Supervisor::Impl {
   void stop_next_waves();
   void stop_child(SupervisedChild& child);
   [[nodiscard]] std::size_t wave_of_leftover(pid_t pid) const;
+  void note_finished(const SupervisedChild& child, bool finished);
+  void scan_for_leftovers_soon();
+  void scan_for_leftovers();
   void on_grace_expired(SupervisedChild& child);
   void kill_everything();
   void arm_final_drain();
@@ -140,6 +143,12 @@ struct Supervisor::Impl {
   std::vector<std::unique_ptr<SupervisedChild>> m_children;
   std::unordered_map<pid_t, SupervisedChild*> m_by_pid;
   std::unordered_map<pid_t, SupervisedChild*> m_probes; // readiness commands, by pid
+  // Every instance by the process group it leads (its last pid, reaped or not): whose wave a leftover is.
+  std::unordered_map<pid_t, SupervisedChild*> m_by_group;
+  // Instances not finished, in all and per stop wave: a stop of N instances checks these at each exit
+  // instead of looking at all N (which made it O(N^2)). Kept by apply(), the one place phases change.
+  std::size_t m_unfinished = 0;
+  std::vector<std::size_t> m_unfinished_in_wave;
   core::StartGate m_gate;
   std::deque<SupervisedChild*> m_spawn_queue;
   std::vector<std::vector<SupervisedChild*>> m_stop_waves; // dependents first
@@ -160,6 +169,10 @@ struct Supervisor::Impl {
   asio::steady_timer m_drain_timer;
   asio::steady_timer m_leftover_timer; // SIGKILL for adopted leftovers once every grace has passed
   asio::steady_timer m_unkillable_timer;
+  // Listing tfrun's children costs O(N): during a stop it runs at most once per ten times its own cost.
+  asio::steady_timer m_leftover_scan_timer;
+  bool m_leftover_scan_pending = false;
+  Clock::time_point m_next_leftover_scan{};
   int m_dev_null = -1; // where readiness commands write
   bool m_stopping = false;
   StopCause m_stop_cause = StopCause::signal;

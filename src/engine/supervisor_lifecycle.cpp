@@ -33,9 +33,10 @@ void Supervisor::Impl::on_signal(int sig) {
   case SIGCHLD:
     m_reaper.reap_all();
     if (m_stopping) {
-      // Once per batch of exits, not per exit: listing the children is O(N), so per exit it made a stop
-      // of N children O(N^2). Any of these deaths may have orphaned a daemonised grandchild.
-      signal_leftovers(m_killing || m_leftover_deadline ? SIGKILL : SIGTERM);
+      // Any of these deaths may have orphaned a daemonised grandchild. Listing the children is O(N), so
+      // not per exit, nor per batch of exits (a stop of 10,000 had hundreds of batches): see
+      // scan_for_leftovers_soon.
+      scan_for_leftovers_soon();
     }
     maybe_finish();
     return;
@@ -130,7 +131,12 @@ void Supervisor::Impl::stop_if_verdict_says(SupervisedChild& child) {
 }
 
 void Supervisor::Impl::apply(SupervisedChild& child, InstanceEvent event) {
-  switch (child.state.on(event)) {
+  const bool was_finished = child.state.finished();
+  const auto action = child.state.on(event);
+  if (child.state.finished() != was_finished) {
+    note_finished(child, child.state.finished());
+  }
+  switch (action) {
   case InstanceAction::none: break;
   case InstanceAction::send_stop_signal:
     send_to_child(child, child.plan.stop_signal);
@@ -262,9 +268,7 @@ void Supervisor::Impl::schedule_restart(SupervisedChild& child, core::Duration d
 
 // Every instance ended and each was allowed to: nothing is left to supervise.
 void Supervisor::Impl::stop_when_nothing_is_left() {
-  const bool all_done =
-      std::all_of(m_children.begin(), m_children.end(), [](const auto& child) { return child->state.finished(); });
-  if (all_done && !m_stopping) {
+  if (m_unfinished == 0 && !m_stopping) {
     m_out.system_line("every process has finished");
     begin_stop(core::exit_code::success, StopCause::everything_finished);
   }

@@ -139,7 +139,7 @@ void Supervisor::Impl::run_probe_command(SupervisedChild& child) {
   request.program = "/bin/sh";
   request.args = {"-c", child.plan.ready.command};
   request.env = child.plan.environment();
-  request.cwd = child.plan.cwd;
+  request.cwd = child.plan.directory();
   request.output_fd = m_dev_null; // its output would only interleave with the instances' lines
   const auto result = os::spawn(request);
   if (result.error != 0) {

@@ -70,8 +70,7 @@ void Supervisor::Impl::stop_next_waves() {
       }
       signal_leftovers(m_killing || m_leftover_deadline ? SIGKILL : SIGTERM);
     }
-    const bool gone = std::all_of(wave.begin(), wave.end(), [](const auto* child) { return child->state.finished(); });
-    if (!gone) {
+    if (m_unfinished_in_wave[m_wave] > 0) {
       return;
     }
     ++m_wave;
@@ -123,13 +122,57 @@ void Supervisor::Impl::arm_final_drain() {
 // The wave a leftover belongs to: that of the instance whose process group it is in (it was started by
 // that instance), or the last wave when it is in none (it made a group or session of its own).
 std::size_t Supervisor::Impl::wave_of_leftover(pid_t pid) const {
-  const pid_t group = ::getpgid(pid);
-  for (const auto& child : m_children) {
-    if (child->pid == group) {
-      return m_wave_of_type.at(child->plan.type);
-    }
+  if (const auto leader = m_by_group.find(::getpgid(pid)); leader != m_by_group.end()) {
+    return m_wave_of_type.at(leader->second->plan.type);
   }
   return m_stop_waves.empty() ? 0 : m_stop_waves.size() - 1;
+}
+
+void Supervisor::Impl::note_finished(const SupervisedChild& child, bool finished) {
+  const auto wave = m_wave_of_type.find(child.plan.type);
+  if (finished) {
+    --m_unfinished;
+    if (wave != m_wave_of_type.end()) {
+      --m_unfinished_in_wave[wave->second];
+    }
+  } else {
+    ++m_unfinished;
+    if (wave != m_wave_of_type.end()) {
+      ++m_unfinished_in_wave[wave->second];
+    }
+  }
+}
+
+// Exits during a stop may have orphaned daemons, which tfrun adopts and must signal too. Finding them means
+// listing every child of tfrun, O(N): with 10,000 instances that cost milliseconds, and once per batch of
+// exits it was most of the stop. So a scan runs at once when the last one ended at least ten times its own
+// cost ago, and otherwise when that much time has passed: at most a tenth of the stop goes to scans, and a
+// few children cost a delay of microseconds. The scans when a wave is signalled and when every instance is
+// gone are not deferred.
+void Supervisor::Impl::scan_for_leftovers_soon() {
+  if (m_leftover_scan_pending) {
+    return;
+  }
+  if (Clock::now() >= m_next_leftover_scan) {
+    scan_for_leftovers();
+    return;
+  }
+  m_leftover_scan_pending = true;
+  m_leftover_scan_timer.expires_at(m_next_leftover_scan);
+  m_leftover_scan_timer.async_wait([this](const boost::system::error_code& ec) {
+    m_leftover_scan_pending = false;
+    if (!ec && !m_done) {
+      scan_for_leftovers();
+      maybe_finish();
+    }
+  });
+}
+
+void Supervisor::Impl::scan_for_leftovers() {
+  const auto began = Clock::now();
+  signal_leftovers(m_killing || m_leftover_deadline ? SIGKILL : SIGTERM);
+  const auto ended = Clock::now();
+  m_next_leftover_scan = ended + 10 * (ended - began);
 }
 
 // Adopted processes (orphans re-parented to tfrun) whose wave has been signalled. Each is a child of
@@ -158,9 +201,7 @@ void Supervisor::Impl::maybe_finish() {
     return;
   }
   stop_next_waves();
-  const bool all_finished =
-      std::all_of(m_children.begin(), m_children.end(), [](const auto& child) { return child->state.finished(); });
-  if (!all_finished) {
+  if (m_unfinished > 0) {
     return;
   }
   m_reaper.reap_all();

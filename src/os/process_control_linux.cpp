@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include <tfrun/os/process_control.hpp>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <charconv>
@@ -13,6 +14,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <system_error>
 #include <unistd.h>
 
@@ -41,16 +43,18 @@ bool signal_group_if_held(pid_t pgid, int sig) {
   if (pgid <= 1) {
     return false;
   }
-  for (const pid_t child : list_children()) {
-    if (::getpgid(child) == pgid) {
-      signal_group(pgid, sig);
-      if (sig != SIGKILL) {
-        signal_group(pgid, SIGCONT);
-      }
-      return true;
-    }
+  // Asks the kernel whether a child of tfrun (zombies included) is in the group, without reaping
+  // (WNOWAIT): ECHILD when none is. One call, where listing the children and asking each for its group
+  // made every call O(children) system calls.
+  siginfo_t info{};
+  if (::waitid(P_PGID, static_cast<id_t>(pgid), &info, WEXITED | WSTOPPED | WCONTINUED | WNOHANG | WNOWAIT) != 0) {
+    return false;
   }
-  return false;
+  signal_group(pgid, sig);
+  if (sig != SIGKILL) {
+    signal_group(pgid, SIGCONT);
+  }
+  return true;
 }
 
 namespace {
@@ -114,6 +118,27 @@ bool list_children_from_tasks(std::vector<pid_t>& children) {
 }
 
 } // namespace
+
+std::size_t open_descriptor_count(std::size_t below) {
+  std::size_t count = 0;
+  if (DIR* fds = ::opendir("/proc/self/fd")) {
+    const auto own = static_cast<std::size_t>(::dirfd(fds));
+    while (const dirent* entry = ::readdir(fds)) {
+      std::size_t fd = 0;
+      const auto* end = entry->d_name + std::strlen(entry->d_name);
+      if (std::from_chars(entry->d_name, end, fd).ptr == end && fd < below && fd != own) {
+        ++count;
+      }
+    }
+    ::closedir(fds);
+    return count;
+  }
+  const auto highest = static_cast<int>(std::min<std::size_t>(below, 1 << 20));
+  for (int fd = 0; fd < highest; ++fd) {
+    count += ::fcntl(fd, F_GETFD) >= 0 ? 1 : 0;
+  }
+  return count;
+}
 
 std::vector<pid_t> list_children() {
   std::vector<pid_t> children;

@@ -232,10 +232,15 @@ std::size_t raise_open_file_limit() {
   return static_cast<std::size_t>(limit.rlim_cur);
 }
 
-std::string find_on_path(const std::string& program, const std::string& path_value) {
+std::string find_on_path(const std::string& program, const std::string& path_value, const std::string& from_dir) {
   if (program.find('/') != std::string::npos) {
     return program;
   }
+  // A relative directory on PATH is relative to the directory the program will run in, as for execvp
+  // called after chdir: it is checked from there, and returned as it is, for the exec after the chdir.
+  const auto as_seen = [&](const std::string& candidate) {
+    return from_dir.empty() || candidate.front() == '/' ? candidate : from_dir + "/" + candidate;
+  };
   std::string fallback;
   std::size_t start = 0;
   while (start <= path_value.size()) {
@@ -245,11 +250,11 @@ std::string find_on_path(const std::string& program, const std::string& path_val
     }
     const std::string dir = end == start ? "." : path_value.substr(start, end - start);
     const std::string candidate = dir + "/" + program;
-    if (is_executable_file(candidate)) {
+    if (is_executable_file(as_seen(candidate))) {
       return candidate;
     }
     struct stat info {};
-    if (fallback.empty() && ::stat(candidate.c_str(), &info) == 0) {
+    if (fallback.empty() && ::stat(as_seen(candidate).c_str(), &info) == 0) {
       fallback = candidate; // exists but is not executable: exec reports EACCES, as execvp does
     }
     start = end + 1;
@@ -259,14 +264,27 @@ std::string find_on_path(const std::string& program, const std::string& path_val
 
 namespace {
 
-SpawnResult launch(const SpawnRequest& request) {
-  std::vector<std::string> env = request.env;
+// The child's PATH (execvp's default when it has none).
+std::string path_of(const std::vector<std::string>& env) {
+  for (const auto& entry : env) {
+    if (entry.starts_with("PATH=")) {
+      return entry.substr(5);
+    }
+  }
+  return "/bin:/usr/bin";
+}
+
+SpawnResult launch(const SpawnRequest& request, const std::string& program, const std::vector<std::string>& args) {
+  // The environment is copied only when an entry must change: a launch allocates nothing per variable.
+  std::vector<std::string> edited_env;
   char* listen_pid_entry = nullptr;
   if (request.inherited_listen_fds > 0) {
-    std::erase_if(env, [](const std::string& entry) { return entry.starts_with("LISTEN_PID="); });
-    env.push_back("LISTEN_PID=" + std::string(15, '0')); // room for any pid, written by the child
-    listen_pid_entry = env.back().data();
+    edited_env = request.env;
+    std::erase_if(edited_env, [](const std::string& entry) { return entry.starts_with("LISTEN_PID="); });
+    edited_env.push_back("LISTEN_PID=" + std::string(15, '0')); // room for any pid, written by the child
+    listen_pid_entry = edited_env.back().data();
   }
+  const auto& env = request.inherited_listen_fds > 0 ? edited_env : request.env;
   std::vector<const char*> envp;
   envp.reserve(env.size() + 1);
   for (const auto& entry : env) {
@@ -280,7 +298,7 @@ SpawnResult launch(const SpawnRequest& request) {
   // grows with every child; with fork, starting N children cost O(N^2).
   SafeVforkLauncher launcher;
   bp::error_code error;
-  const pid_t pid = launcher.launch(request.program, request.args, setup, error);
+  const pid_t pid = launcher.launch(program, args, setup, error);
   if (pid > 0 && !error) {
     return {pid, 0, SpawnStep::none};
   }
@@ -297,15 +315,54 @@ SpawnResult launch(const SpawnRequest& request) {
 }
 } // namespace
 
+namespace {
+
+// The last bare name looked up, with the PATH and directory it was looked up for: the N instances of a
+// type look it up once, not N times (a lookup is a stat() per PATH entry). Checked again with one access()
+// before each use, and looked up afresh when it is no longer there. Only the event loop's thread spawns.
+struct PathLookup {
+  std::string program;
+  std::string path;
+  std::string cwd;
+  std::string found;
+};
+PathLookup g_last_lookup;
+
+std::string resolve(const SpawnRequest& request) {
+  if (request.program.find('/') != std::string::npos) {
+    return request.program;
+  }
+  auto path = path_of(request.env);
+  auto& last = g_last_lookup;
+  if (last.program == request.program && last.path == path && last.cwd == request.cwd) {
+    const auto seen = request.cwd.empty() || last.found.front() == '/' ? last.found : request.cwd + "/" + last.found;
+    if (::access(seen.c_str(), X_OK) == 0) {
+      return last.found;
+    }
+  }
+  auto found = find_on_path(request.program, path, request.cwd);
+  if (!found.empty()) {
+    last = {request.program, std::move(path), request.cwd, found};
+  }
+  return found;
+}
+
+} // namespace
+
 SpawnResult spawn(const SpawnRequest& request) {
-  auto result = launch(request);
-  if (result.failed_step == SpawnStep::exec && result.error == ENOEXEC && request.program != "/bin/sh") {
+  // A bare name is looked up on the child's own PATH, from its own directory, as execvp would; one that is
+  // nowhere fails here, before anything is forked, as exec would have failed.
+  const std::string program = resolve(request);
+  if (program.empty()) {
+    return {-1, ENOENT, SpawnStep::exec};
+  }
+  auto result = launch(request, program, request.args);
+  if (result.failed_step == SpawnStep::exec && result.error == ENOEXEC && program != "/bin/sh") {
     // An executable file without "#!": run by /bin/sh, as execvp and every shell do (foreman's users
     // rely on it).
-    auto as_script = request;
-    as_script.program = "/bin/sh";
-    as_script.args.insert(as_script.args.begin(), request.program);
-    result = launch(as_script);
+    std::vector<std::string> script_args = request.args;
+    script_args.insert(script_args.begin(), program);
+    result = launch(request, "/bin/sh", script_args);
   }
   return result;
 }
@@ -314,6 +371,9 @@ std::string describe_spawn_failure(const SpawnRequest& request, const SpawnResul
   const std::string reason = std::strerror(result.error);
   switch (result.failed_step) {
   case SpawnStep::fork:
+    if (result.error == EMFILE || result.error == ENFILE) {
+      return reason + " (raise the open-file limit, `ulimit -n`; docs/exit-status.md)"; // as for its pipe
+    }
     return "cannot start a process: " + reason +
            (result.error == EAGAIN ? " (the limit on processes, `ulimit -u`, is reached)" : std::string());
   case SpawnStep::descriptors:
@@ -323,10 +383,16 @@ std::string describe_spawn_failure(const SpawnRequest& request, const SpawnResul
   case SpawnStep::none:
   case SpawnStep::exec: break;
   }
+  const bool bare = request.program.find('/') == std::string::npos;
+  const auto file = find_on_path(request.program, path_of(request.env), request.cwd);
+  if (bare && file.empty() && result.error == ENOENT) {
+    return request.program + ": command not found"; // as a shell, and `tfrun run -- NAME`, say it
+  }
   std::string message = "cannot execute " + request.program + ": " + reason;
-  if (result.error == ENOENT && ::access(request.program.c_str(), F_OK) == 0) {
+  const auto file_seen = request.cwd.empty() || file.empty() || file.front() == '/' ? file : request.cwd + "/" + file;
+  if (result.error == ENOENT && !file.empty() && ::access(file_seen.c_str(), F_OK) == 0) {
     // The file is there: what is missing is the interpreter its first line names.
-    if (const auto interpreter = core::shebang_interpreter(first_bytes_of(request.program))) {
+    if (const auto interpreter = core::shebang_interpreter(first_bytes_of(file_seen))) {
       message += " (interpreter " + *interpreter + ")";
     }
   } else if (result.error == E2BIG) {

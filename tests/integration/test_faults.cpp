@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <iterator>
+#include <regex>
 #include <sys/stat.h>
 
 using namespace tfrun::test;
@@ -29,9 +30,36 @@ TEST_CASE("faults: an open-file limit too low for the formation is refused befor
   dir.write("Procfile", "web: " + test_child() + " print up\n");
   const auto result = run_tfrun({"start", "web=30"}, wrapped(dir, "ulimit -n 40; ulimit -Hn 40"), 10s);
   CHECK(result.status == 71);
-  CHECK(result.err == "tfrun: error: the open-file limit (40) is too low for 30 instances, which need about 54: "
-                      "raise it with `ulimit -n` (or the engine's LimitNOFILE)\n");
+  // 30 pipes, tfrun's own 11 and at least stdin, stdout and stderr.
+  const std::regex message(R"(tfrun: error: the open-file limit \(40\) is too low for 30 instances, which need (\d+): )"
+                           R"(raise it with `ulimit -n` \(or the engine's LimitNOFILE\)\n)");
+  std::smatch match;
+  REQUIRE(std::regex_match(result.err, match, message));
+  CHECK(std::stoi(match[1]) >= 44);
   CHECK(result.out.empty());
+}
+
+TEST_CASE("faults: the open-file limit a formation is said to need is exactly what it needs") {
+  TempDir dir;
+  dir.write("Procfile", "web: " + test_child() + " print up stay\n");
+  const auto refused = run_tfrun({"start", "web=30"}, wrapped(dir, "ulimit -n 40"), 10s);
+  std::smatch match;
+  REQUIRE(std::regex_search(refused.err, match, std::regex(R"(which need (\d+):)")));
+  const int needed = std::stoi(match[1]);
+  const auto one_less = run_tfrun({"start", "web=30"}, wrapped(dir, "ulimit -n " + std::to_string(needed - 1)), 10s);
+  CHECK(one_less.status == 71);
+  CHECK(one_less.err.find("which need " + std::to_string(needed) + ":") != std::string::npos);
+  // At exactly that limit every instance starts, and the stop needs no descriptor more.
+  Tfrun tfrun({"start", "--no-timestamp", "--color", "never", "web=30"},
+              wrapped(dir, "ulimit -n " + std::to_string(needed)));
+  REQUIRE(tfrun.wait_for_text_count("| up", 30));
+  tfrun.send_signal(SIGTERM);
+  const auto status = tfrun.wait_for_exit(10s);
+  REQUIRE(status);
+  CHECK(*status == 128 + SIGTERM);
+  CHECK(tfrun.out().find("could not start") == std::string::npos);
+  CHECK(tfrun.err().empty());
+  CHECK(no_leftovers(tfrun.marker()));
 }
 
 TEST_CASE("faults: descriptors running out in the middle of the start stop what started, with a clear line") {

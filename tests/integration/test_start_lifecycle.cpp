@@ -97,7 +97,7 @@ TEST_CASE("exit status: the first exiting child's code, 128+n for a signal, 130/
     dir.write("Procfile", stay + "typo: no-such-command-tfrun\n");
     const auto result = run_tfrun({"start"}, plain_text_in(dir));
     CHECK(result.status == 127);
-    CHECK(result.out.find("no-such-command-tfrun: not found") != std::string::npos);
+    CHECK(result.out.find("typo.1 could not start: no-such-command-tfrun: command not found\n") != std::string::npos);
   }
 }
 

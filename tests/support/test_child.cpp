@@ -314,6 +314,17 @@ int main(int argc, char** argv) {
     }
     idle();
   }
+  if (mode == "pid") { // "pid N ppid M ARG...": whether a shell stands between it and its supervisor; then stays
+    std::string line = "pid " + std::to_string(::getpid()) + " ppid " + std::to_string(::getppid());
+    for (int i = 2; i < argc && std::string(argv[i]) != "stay"; ++i) {
+      line += std::string(" [") + argv[i] + "]";
+    }
+    say(line + "\n");
+    if (stay) {
+      idle();
+    }
+    return 0;
+  }
   if (mode == "partial") { // a prompt without newline, then stay
     say(argc > 2 ? argv[2] : "prompt> ");
     idle();

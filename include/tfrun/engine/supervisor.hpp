@@ -4,6 +4,7 @@
 #pragma once
 
 #include <tfrun/core/duration.hpp>
+#include <tfrun/core/environment.hpp>
 #include <tfrun/core/lifecycle_policy.hpp>
 #include <tfrun/core/log_format.hpp>
 #include <tfrun/core/settings.hpp>
@@ -23,12 +24,16 @@ struct PlannedInstance {
   std::string type;
   std::size_t type_index = 0;
   int port = 0;
-  std::string command;
+  // The program and its arguments, as core::plan_command runs the Procfile command (directly, or
+  // {"/bin/sh", "-c", ...}); shared by the type's instances.
+  std::shared_ptr<const std::vector<std::string>> argv;
   // NAME=VALUE: the type's environment, shared by its instances (a copy of the inherited environment per
-  // instance made tfrun's memory grow by kilobytes per child), then this instance's PORT, PS, TFRUN_PROCESS.
+  // instance made tfrun's memory grow by kilobytes per child). environment() adds this instance's PORT,
+  // PS and the other name variables, made from `port` and `name` when it is launched rather than held.
   std::shared_ptr<const std::vector<std::string>> type_env;
-  std::vector<std::string> own_env;
-  std::string cwd;
+  // Where it runs (empty: tfrun's own directory), shared by the type's instances: an absolute path is
+  // longer than a string holds inline, so a copy per instance was a heap block per instance.
+  std::shared_ptr<const std::string> cwd;
   int stop_signal = 15;
   core::Duration timeout{5000};
   core::SignalTarget signal_target = core::SignalTarget::group;
@@ -36,13 +41,20 @@ struct PlannedInstance {
   core::ReadyCheck ready; // ignored for a oneshot, which is ready when it has exited 0
   bool quiet = false;     // `start -q TYPE`: its lines are read (and matched for readiness) but not shown
 
+  [[nodiscard]] const std::string& directory() const {
+    static const std::string inherit;
+    return cwd ? *cwd : inherit;
+  }
+
   [[nodiscard]] std::vector<std::string> environment() const {
     std::vector<std::string> out;
-    out.reserve((type_env ? type_env->size() : 0) + own_env.size() + 1);
+    out.reserve((type_env ? type_env->size() : 0) + 6);
     if (type_env) {
       out.insert(out.end(), type_env->begin(), type_env->end());
     }
-    out.insert(out.end(), own_env.begin(), own_env.end());
+    for (const auto& [variable, value] : core::identity_variables({name, port})) {
+      out.push_back(variable + "=" + value);
+    }
     return out;
   }
 };

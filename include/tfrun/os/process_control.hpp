@@ -28,6 +28,10 @@ bool signal_group_if_held(pid_t pgid, int sig);
 // leads one (a `setsid` escapee), and SIGCONT after any signal but SIGKILL, so a stopped process can act.
 void signal_adopted(pid_t pid, int sig);
 
+// How many descriptors below `below` tfrun has open now (stdio and whatever it inherited included): the
+// numbers that new descriptors cannot take under an open-file limit of `below`.
+[[nodiscard]] std::size_t open_descriptor_count(std::size_t below);
+
 // tfrun's current children (from /proc): adopted orphans included.
 [[nodiscard]] std::vector<pid_t> list_children();
 // The command name of `pid` ("sleep"), or empty.

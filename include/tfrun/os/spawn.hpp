@@ -9,7 +9,7 @@
 namespace tfrun::os {
 
 struct SpawnRequest {
-  std::string program;           // executed as given (PATH is searched when it has no '/')
+  std::string program;           // a path, or a bare name looked up on the PATH of `env` (from `cwd`)
   std::vector<std::string> args; // argv[1..]
   std::vector<std::string> env;  // NAME=VALUE
   std::string cwd;               // empty: inherit
@@ -44,8 +44,10 @@ struct SpawnResult {
 [[nodiscard]] int spawn_failure_status(const SpawnResult& result);
 
 // Resolves `program` on PATH (from `path_value`) like execvp; returns it unchanged when it has a '/'.
-// Empty when not found anywhere.
-[[nodiscard]] std::string find_on_path(const std::string& program, const std::string& path_value);
+// Empty when not found anywhere. Relative PATH entries are looked up from `from_dir` when it is given
+// (the directory the program will run in) and returned relative.
+[[nodiscard]] std::string find_on_path(const std::string& program, const std::string& path_value,
+                                       const std::string& from_dir = {});
 
 // Records the RLIMIT_NOFILE soft limit children get back, then raises tfrun's own to the hard limit.
 // Returns the limit tfrun now has.
