@@ -4,13 +4,13 @@
 # resident memory must not grow. Usage: crash_loop.sh TFRUN [SECONDS] [--no-rss]
 # (--no-rss under AddressSanitizer, whose quarantine holds freed memory on purpose).
 set -euo pipefail
-tfrun=$1
+tfrun=$(realpath "$1") # the script works in a directory of its own
 seconds=${2:-60}
 check_rss=1
 [ "${3:-}" = "--no-rss" ] && check_rss=0
 
 dir=$(mktemp -d)
-trap 'kill -KILL "$pid" 2>/dev/null || true; rm -rf "$dir"' EXIT
+trap 'kill -KILL "$pid" 2>/dev/null || true; [ -n "${KEEP:-}" ] || rm -rf "$dir"' EXIT
 cd "$dir"
 printf 'web: exec sleep 1000\ncrash: echo crashing; exit 1\n' > Procfile
 printf '[process.crash]\nrestart = "always"\nrestart_delay = "10ms"\nmax_restart_delay = "10ms"\n' > tfrun.toml
