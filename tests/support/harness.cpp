@@ -14,6 +14,7 @@
 #include <random>
 #include <sstream>
 #include <stdexcept>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -367,6 +368,17 @@ int tfrun_status(const std::vector<std::string>& args, const std::string& cwd) {
   int status = 0;
   ::waitpid(pid, &status, 0);
   return WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
+}
+
+bool runnable_by_others(const std::string& path) {
+  for (auto dir = std::filesystem::path(path).parent_path(); !dir.empty() && dir != dir.root_path();
+       dir = dir.parent_path()) {
+    struct stat info {};
+    if (::stat(dir.c_str(), &info) != 0 || (info.st_mode & S_IXOTH) == 0) {
+      return false;
+    }
+  }
+  return true;
 }
 
 bool unshare_available() { return std::system("unshare --pid --fork --mount-proc true >/dev/null 2>&1") == 0; }

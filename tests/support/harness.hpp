@@ -107,6 +107,9 @@ Finished run_tfrun(const std::vector<std::string>& args, const RunOptions& optio
 int tfrun_status(const std::vector<std::string>& args, const std::string& cwd);
 
 bool unshare_available();
+// Whether another user (nobody, for the tests that drop privileges) can reach and run `path`: every
+// directory above it searchable by others (a package build's private temporary directory is not).
+bool runnable_by_others(const std::string& path);
 
 // The first child of `parent` (from /proc), as soon as it exists; -1 at the deadline. With `exe`, only a
 // child that already runs that program (after its exec) counts.
