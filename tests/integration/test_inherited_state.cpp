@@ -6,16 +6,25 @@
 #include <catch2/catch.hpp>
 
 #include <csignal>
+#include <cstdio>
+#include <string>
 
 using namespace tfrun::test;
 
 namespace {
 
-// "SigBlk:\t0000000080000002" -> "00000002": signals 1 to 31 only. glibc reserves 32 and 33 for itself
-// and lets no program change them, so whatever tfrun's own parent left there reaches every child.
+// Signals 1 to 31 of "SigBlk:\t0000000080000002" (bit n-1 is signal n), as 8 hex digits: "00000002".
+// glibc reserves 32 and 33 for itself and lets no program change them, so whatever tfrun's own parent
+// left there reaches every child.
 std::string mask_field(const std::string& out, const std::string& field) {
   const auto at = out.find(field + ":\t");
-  return at == std::string::npos ? std::string() : out.substr(at + field.size() + 2 + 8, 8);
+  if (at == std::string::npos) {
+    return {};
+  }
+  const auto low = std::stoul(out.substr(at + field.size() + 2 + 8, 8), nullptr, 16) & 0x7fffffffUL;
+  char text[9];
+  std::snprintf(text, sizeof text, "%08lx", low);
+  return text;
 }
 
 } // namespace
