@@ -209,6 +209,50 @@ Command chosen_command(const Subcommands& sub) {
   return sub.version->parsed() ? Command::version : Command::none;
 }
 
+// ---- Live control of a running formation (docs/control.md): ps, restart, stop, signal ----
+struct ControlCommands {
+  CLI::App *ps{}, *restart{}, *stop{}, *signal{};
+  std::string procfile, root;
+};
+
+void define_control_commands(CLI::App& app, CLI::App& start, Invocation& invocation, ControlCommands& control) {
+  const auto socket_help = "control socket (default: .tfrun/control.sock in the project; docs/control.md)";
+  start.add_option("--socket", invocation.socket, socket_help)->envname("TFRUN_SOCKET")->type_name("PATH");
+  control.ps = app.add_subcommand("ps", "list the instances of the formation running here");
+  control.ps->add_flag("--json", invocation.json, "one JSON object per instance");
+  control.restart = app.add_subcommand("restart", "restart instances (all when none is named), or start stopped ones");
+  control.stop = app.add_subcommand("stop", "stop instances (all when none is named); the formation goes on");
+  control.signal = app.add_subcommand("signal", "send a signal to instances of the formation running here");
+  control.signal->add_option("signal", invocation.signal_name, "HUP, SIGUSR1, 10...")->required()->type_name("SIGNAL");
+  for (auto* sub : {control.ps, control.restart, control.stop, control.signal}) {
+    sub->add_option("names", invocation.names, "instances or types, wildcards allowed (web.1, web, 'w*')")
+        ->type_name("NAME");
+    sub->add_option("--socket", invocation.socket, socket_help)->envname("TFRUN_SOCKET")->type_name("PATH");
+    sub->add_option("-f,--procfile", control.procfile, "find the project from this Procfile")->type_name("FILE");
+    sub->add_option("-d,--root", control.root, "the project's directory (default: .)")->type_name("DIR");
+  }
+}
+
+Command chosen_control_command(const ControlCommands& control, Invocation& invocation) {
+  const std::pair<CLI::App*, Command> commands[] = {{control.ps, Command::ps},
+                                                    {control.restart, Command::restart},
+                                                    {control.stop, Command::stop},
+                                                    {control.signal, Command::signal}};
+  for (const auto& [sub, command] : commands) {
+    if (sub->parsed()) {
+      if (!control.procfile.empty()) {
+        invocation.options.procfile = control.procfile;
+      }
+      if (!control.root.empty()) {
+        invocation.options.root = control.root;
+      }
+      return command;
+    }
+  }
+  return Command::none;
+}
+// ---- end of live control ----
+
 } // namespace
 
 Invocation parse_command_line(int argc, const char* const* argv) {
@@ -220,6 +264,8 @@ Invocation parse_command_line(int argc, const char* const* argv) {
   Subcommands sub;
   std::vector<std::string> start_specs;
   define_commands(app, sub, invocation, start_specs);
+  ControlCommands control;
+  define_control_commands(app, *sub.start, invocation, control);
   // CLI11 rejects what follows `--` in a prefix command, so `tfrun run [OPTIONS] -- CMD ARGS` is split
   // here: everything after the first `--` that follows `run` is the command, untouched.
   std::vector<std::string> words(argv + 1, argv + argc);
@@ -250,6 +296,9 @@ Invocation parse_command_line(int argc, const char* const* argv) {
     return invocation;
   }
   invocation.command = chosen_command(sub);
+  if (invocation.command == Command::none) {
+    invocation.command = chosen_control_command(control, invocation);
+  }
   if (const auto* raw = chosen_options(sub, invocation.command)) {
     invocation.options = to_given(*raw);
   }

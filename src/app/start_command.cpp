@@ -2,12 +2,15 @@
 // `tfrun start`: resolve the formation, then hand it to the supervisor.
 #include <tfrun/app/commands.hpp>
 
+#include <tfrun/app/control_client.hpp>
+
 #include <tfrun/app/errors.hpp>
 #include <tfrun/app/files.hpp>
 #include <tfrun/app/inherited_environment.hpp>
 #include <tfrun/app/model.hpp>
 #include <tfrun/core/settings_check.hpp>
 #include <tfrun/engine/supervisor.hpp>
+#include <tfrun/os/control_socket.hpp>
 #include <tfrun/os/process_control.hpp>
 #include <tfrun/os/spawn.hpp>
 
@@ -18,6 +21,7 @@
 #include <iostream>
 #include <map>
 #include <memory>
+#include <system_error>
 #include <unistd.h>
 
 namespace tfrun::app {
@@ -107,6 +111,39 @@ std::size_t name_width(const std::vector<PlannedInstance>& instances) {
   return width;
 }
 
+// The control socket (docs/control.md), bound before any child starts so a second `start` in the project
+// is refused before it runs anything. A project folder that cannot hold it (read-only, a path too long for
+// a socket address) falls back to the user's runtime directory; if that fails too the formation runs
+// without live control, saying so.
+os::ControlListener listen_for_control(const Invocation& invocation) {
+  const auto path = control_socket_for(invocation);
+  const bool chosen = invocation.socket || std::getenv("TFRUN_SOCKET") != nullptr;
+  std::vector<std::string> tried{path};
+  if (!chosen) {
+    tried.push_back(control_socket_for(invocation, true));
+  }
+  std::string why;
+  for (const auto& candidate : tried) {
+    try {
+      auto listener = os::listen_control_socket(candidate);
+      if (listener.replaced_stale()) {
+        std::cerr << "tfrun: warning: replaced the control socket " << candidate
+                  << ", left by a tfrun that did not exit cleanly\n";
+      }
+      return listener;
+    } catch (const os::ControlSocketBusy& busy) {
+      throw Error(core::exit_code::temporary, busy.what());
+    } catch (const std::system_error& error) {
+      why = error.what();
+    }
+  }
+  if (chosen) {
+    throw SystemError("cannot listen on the control socket: " + why);
+  }
+  std::cerr << "tfrun: warning: no live control (tfrun ps, restart, stop): " << why << '\n';
+  return {};
+}
+
 } // namespace
 
 int start_command(const Invocation& invocation) {
@@ -143,8 +180,10 @@ int start_command(const Invocation& invocation) {
     std::cerr << "tfrun: warning: cannot become a child subreaper: processes that detach from their parent "
                  "will not be stopped by tfrun\n";
   }
+  auto control = listen_for_control(invocation);
+  plan.control_fd = control.release_fd();
   Supervisor supervisor(std::move(plan));
-  return supervisor.run();
+  return supervisor.run(); // `control` unlinks the socket file after the last child is gone
 }
 
 } // namespace tfrun::app

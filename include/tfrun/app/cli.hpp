@@ -10,7 +10,7 @@
 
 namespace tfrun::app {
 
-enum class Command { none, start, run, check, env, export_files, version };
+enum class Command { none, start, run, check, env, export_files, version, ps, restart, stop, signal };
 
 // `tfrun export FORMAT DIR` and its own flags.
 struct ExportRequest {
@@ -35,6 +35,10 @@ struct Invocation {
   std::vector<std::string> argv;            // run: the command and its arguments
   std::optional<std::string> signal_target; // run: group | main
   ExportRequest export_request;
+  // Live control (docs/control.md): instance or type patterns, the signal of `signal`, and the socket.
+  std::vector<std::string> names;
+  std::string signal_name;
+  std::optional<std::string> socket;
   // A message CLI11 produced for --help/--version (exit 0) or a usage error (exit 64).
   std::optional<std::string> early_output;
   int early_status = 0;

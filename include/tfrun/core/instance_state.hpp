@@ -37,8 +37,12 @@ enum class InstanceEvent {
   pipe_closed,
   restart_scheduled, // the restart policy wants it again, after a delay
   restart_due,       // the delay is over: spawn it again
+  // Live control (docs/control.md). The user's wish is remembered in InstanceState::request until the
+  // next life begins: a stopped instance stays down, a restarted one is spawned again once finished.
+  user_stop,    // `tfrun stop NAME`
+  user_restart, // `tfrun restart NAME`: stop it if it runs, then start it (also after a user stop or an exit)
 };
-inline constexpr std::size_t k_instance_event_count = 9;
+inline constexpr std::size_t k_instance_event_count = 11;
 
 enum class InstanceAction {
   none,
@@ -48,7 +52,12 @@ enum class InstanceAction {
   kill_leftovers,   // the same with SIGKILL
   drain_output,     // reaped, output still open: keep reading until EOF
   report_exit,      // reaped and drained: the `system` line, then the formation policy looks at the exit
+  queue_spawn,      // a user restart of an instance that is not running: spawn it (again) now
 };
+
+// What the user asked of an instance through the control socket, until its next life starts. Its exit is
+// then not judged by the lifecycle policy (it neither restarts by policy nor stops the formation).
+enum class InstanceRequest { none, stop, restart };
 
 struct InstanceTransition {
   InstancePhase next;
@@ -60,6 +69,7 @@ struct InstanceTransition {
 
 struct InstanceState {
   InstancePhase phase = InstancePhase::pending;
+  InstanceRequest request = InstanceRequest::none;
 
   // Applies `event` and returns what the runtime must do (none when refused).
   InstanceAction on(InstanceEvent event);
@@ -72,5 +82,7 @@ struct InstanceState {
 [[nodiscard]] std::string_view to_string(InstancePhase phase);
 [[nodiscard]] std::string_view to_string(InstanceEvent event);
 [[nodiscard]] std::string_view to_string(InstanceAction action);
+// What `tfrun ps` shows: running, stopping, draining, pending, backoff, stopped (by the user), exited.
+[[nodiscard]] std::string_view describe_state(const InstanceState& state);
 
 } // namespace tfrun::core

@@ -56,6 +56,8 @@ struct SupervisedChild {
   bool spawn_failed = false; // tfrun could not make the process (pipe or fork): the formation stops
   enum class KillCause { none, grace_expired, asked } kill_cause = KillCause::none;
   core::RestartHistory restarts;
+  int lives = 0;                              // spawns so far: `tfrun ps` shows lives - 1 as restarts
+  std::optional<core::ProcessExit> last_exit; // kept across restarts, for `tfrun ps`
   Readiness readiness;
   // The grace period before SIGKILL; before that, during a stop caused by another instance's exit, the
   // settle time a just-started instance gets before its stop signal.

@@ -53,6 +53,7 @@ struct SupervisorPlan {
   core::TextStyle style;
   std::vector<core::GatedType> types;       // every Procfile type, with its dependencies, in Procfile order
   std::optional<std::string> notify_socket; // tfrun's own NOTIFY_SOCKET: told READY=1 and STOPPING=1
+  int control_fd = -1;                      // a listening control socket (docs/control.md), or none
 };
 
 class Supervisor {
