@@ -24,7 +24,7 @@ function __tfrun_parse
         set -l token $tokens[$i]
         if test -z "$__tfrun_cmd"
             # Only -h/-V may come before the subcommand.
-            if contains -- $token start run check env export version
+            if contains -- $token start run check env export version ps restart stop signal
                 set __tfrun_cmd $token
             end
             continue
@@ -139,17 +139,17 @@ end
 complete -c tfrun -f
 
 # Before the subcommand.
-complete -c tfrun -n 'not __fish_seen_subcommand_from start run check env export version' -s h -l help -d 'Print help and exit'
-complete -c tfrun -n 'not __fish_seen_subcommand_from start run check env export version' -s V -l version -d 'Display version information and exit'
-complete -c tfrun -n 'not __fish_seen_subcommand_from start run check env export version' -a start -d 'Run the formation: every process type of the Procfile'
-complete -c tfrun -n 'not __fish_seen_subcommand_from start run check env export version' -a run -d "Run a one-off command in the app's environment"
-complete -c tfrun -n 'not __fish_seen_subcommand_from start run check env export version' -a check -d 'Validate the Procfile, env files and tfrun.toml; show the formation'
-complete -c tfrun -n 'not __fish_seen_subcommand_from start run check env export version' -a env -d 'Print the environment an instance (or a one-off) would receive'
-complete -c tfrun -n 'not __fish_seen_subcommand_from start run check env export version' -a export -d 'Write the native files of another process manager'
-complete -c tfrun -n 'not __fish_seen_subcommand_from start run check env export version' -a version -d "Print tfrun's version"
+complete -c tfrun -n 'not __fish_seen_subcommand_from start run check env export version ps restart stop signal' -s h -l help -d 'Print help and exit'
+complete -c tfrun -n 'not __fish_seen_subcommand_from start run check env export version ps restart stop signal' -s V -l version -d 'Display version information and exit'
+complete -c tfrun -n 'not __fish_seen_subcommand_from start run check env export version ps restart stop signal' -a start -d 'Run the formation: every process type of the Procfile'
+complete -c tfrun -n 'not __fish_seen_subcommand_from start run check env export version ps restart stop signal' -a run -d "Run a one-off command in the app's environment"
+complete -c tfrun -n 'not __fish_seen_subcommand_from start run check env export version ps restart stop signal' -a check -d 'Validate the Procfile, env files and tfrun.toml; show the formation'
+complete -c tfrun -n 'not __fish_seen_subcommand_from start run check env export version ps restart stop signal' -a env -d 'Print the environment an instance (or a one-off) would receive'
+complete -c tfrun -n 'not __fish_seen_subcommand_from start run check env export version ps restart stop signal' -a export -d 'Write the native files of another process manager'
+complete -c tfrun -n 'not __fish_seen_subcommand_from start run check env export version ps restart stop signal' -a version -d "Print tfrun's version"
 
 # Every subcommand.
-complete -c tfrun -n '__tfrun_options_for start run check env export version' -s h -l help -d 'Print help and exit'
+complete -c tfrun -n '__tfrun_options_for start run check env export version ps restart stop signal' -s h -l help -d 'Print help and exit'
 
 # Input options (start run check env export).
 complete -c tfrun -n '__tfrun_options_for start run check env export' -s f -l procfile -r -F -d 'Procfile to read'
@@ -196,3 +196,21 @@ complete -c tfrun -n '__tfrun_options_for export' -l secret -x -d 'Env keys to p
 complete -c tfrun -n '__tfrun_options_for export' -l port-type -x -a '(__tfrun_types)' -d 'Types that bind $PORT'
 complete -c tfrun -n '__tfrun_options_for export' -l user-units -d 'Systemd units for systemctl --user'
 complete -c tfrun -n '__tfrun_options_for export' -s n -l dry-run -d 'Print the files instead of writing them'
+
+# Live control of the formation running here (docs/control.md): names from `tfrun ps --json`.
+function __tfrun_control_names
+    set -l names (command tfrun ps --json 2>/dev/null | string replace -rf '^\{"kind":"instance","name":"([^"]*)".*' '$1')
+    if test (count $names) -gt 0
+        printf '%s\n' $names
+        printf '%s\n' $names | string replace -r '\.[0-9]+$' '' | sort -u
+    else
+        __tfrun_types
+    end
+end
+complete -c tfrun -n 'not __fish_seen_subcommand_from start run check env export version ps restart stop signal' -a ps -d 'List the instances of the formation running here'
+complete -c tfrun -n 'not __fish_seen_subcommand_from start run check env export version ps restart stop signal' -a restart -d 'Restart instances (all when none is named)'
+complete -c tfrun -n 'not __fish_seen_subcommand_from start run check env export version ps restart stop signal' -a stop -d 'Stop instances (all when none is named)'
+complete -c tfrun -n 'not __fish_seen_subcommand_from start run check env export version ps restart stop signal' -a signal -d 'Send a signal to instances'
+complete -c tfrun -n '__fish_seen_subcommand_from ps restart stop signal' -f -a '(__tfrun_control_names)'
+complete -c tfrun -n '__fish_seen_subcommand_from ps' -l json -d 'One JSON object per instance'
+complete -c tfrun -n '__fish_seen_subcommand_from start ps restart stop signal' -l socket -r -d 'Control socket'
