@@ -161,7 +161,7 @@ _tfrun() {
   cur=${words[cword]-}
   COMPREPLY=()
 
-  local subcommands="start run check env export version ps restart stop signal"
+  local subcommands="start run check env export version ps restart stop signal scale"
   local input="-f --procfile -d --root -e --env -p --port"
   local output="-t --timeout --color --no-timestamp --no-prefix --log-format --quiet-period"
   local formation="-m --formation"
@@ -263,7 +263,7 @@ _tfrun() {
     case $command in
     start) options+=" $input $output $formation --socket" ;;
     ps) options+=" --json -f --procfile -d --root --socket" ;;
-    restart | stop | signal) options+=" -f --procfile -d --root --socket" ;;
+    restart | stop | signal | scale) options+=" -f --procfile -d --root --socket" ;;
     run) options+=" $input $output --signal-target --" ;;
     check) options+=" $input $formation --json --strict" ;;
     env) options+=" $input $formation --json" ;;
@@ -286,6 +286,7 @@ _tfrun() {
     fi
     ;;
   ps | restart | stop) _tfrun_control_names ;;
+  scale) _tfrun_types spec ;;
   export)
     case $positional in
     0) _tfrun_add systemd supervisord runit launchd kubernetes compose ;;

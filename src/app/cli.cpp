@@ -209,9 +209,9 @@ Command chosen_command(const Subcommands& sub) {
   return sub.version->parsed() ? Command::version : Command::none;
 }
 
-// ---- Live control of a running formation (docs/control.md): ps, restart, stop, signal ----
+// ---- Live control of a running formation (docs/control.md): ps, restart, stop, signal, scale ----
 struct ControlCommands {
-  CLI::App *ps{}, *restart{}, *stop{}, *signal{};
+  CLI::App *ps{}, *restart{}, *stop{}, *signal{}, *scale{};
   std::string procfile, root;
 };
 
@@ -224,9 +224,13 @@ void define_control_commands(CLI::App& app, CLI::App& start, Invocation& invocat
   control.stop = app.add_subcommand("stop", "stop instances (all when none is named); the formation goes on");
   control.signal = app.add_subcommand("signal", "send a signal to instances of the formation running here");
   control.signal->add_option("signal", invocation.signal_name, "HUP, SIGUSR1, 10...")->required()->type_name("SIGNAL");
-  for (auto* sub : {control.ps, control.restart, control.stop, control.signal}) {
-    sub->add_option("names", invocation.names, "instances or types, wildcards allowed (web.1, web, 'w*')")
-        ->type_name("NAME");
+  control.scale = app.add_subcommand("scale", "change how many instances of each type run: web=3 worker=0");
+  control.scale->add_option("counts", invocation.names, "TYPE=COUNT...")->required()->type_name("TYPE=COUNT");
+  for (auto* sub : {control.ps, control.restart, control.stop, control.signal, control.scale}) {
+    if (sub != control.scale) {
+      sub->add_option("names", invocation.names, "instances or types, wildcards allowed (web.1, web, 'w*')")
+          ->type_name("NAME");
+    }
     sub->add_option("--socket", invocation.socket, socket_help)->envname("TFRUN_SOCKET")->type_name("PATH");
     sub->add_option("-f,--procfile", control.procfile, "find the project from this Procfile")->type_name("FILE");
     sub->add_option("-d,--root", control.root, "the project's directory (default: .)")->type_name("DIR");
@@ -237,7 +241,8 @@ Command chosen_control_command(const ControlCommands& control, Invocation& invoc
   const std::pair<CLI::App*, Command> commands[] = {{control.ps, Command::ps},
                                                     {control.restart, Command::restart},
                                                     {control.stop, Command::stop},
-                                                    {control.signal, Command::signal}};
+                                                    {control.signal, Command::signal},
+                                                    {control.scale, Command::scale}};
   for (const auto& [sub, command] : commands) {
     if (sub->parsed()) {
       if (!control.procfile.empty()) {

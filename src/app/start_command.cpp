@@ -154,6 +154,12 @@ int start_command(const Invocation& invocation) {
     plan.instances.push_back(plan_instance(model, instance, type_envs));
   }
   plan.types = gated_types(model);
+  for (std::size_t index = 0; index < model.procfile.entries.size(); ++index) {
+    const auto& entry = model.procfile.entries[index];
+    const core::Instance first{entry.name, 1, entry.name + ".1", core::port_for(model.base_port, index, 1),
+                               entry.command};
+    plan.type_templates.push_back(plan_instance(model, first, type_envs));
+  }
   if (const auto notify = model.inherited.get("NOTIFY_SOCKET"); notify && !notify->empty()) {
     plan.notify_socket = std::string(*notify);
   }

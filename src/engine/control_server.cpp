@@ -104,7 +104,7 @@ void Supervisor::Impl::handle_request(const std::shared_ptr<ControlSession>& ses
   case core::ControlCommand::restart:
   case core::ControlCommand::stop: answer_stop_or_restart(session, request); return;
   case core::ControlCommand::signal: answer_signal(session, request); return;
-  case core::ControlCommand::scale:
+  case core::ControlCommand::scale: answer_scale(session, request); return;
   case core::ControlCommand::logs:
   case core::ControlCommand::reload: break;
   }

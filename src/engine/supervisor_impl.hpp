@@ -152,6 +152,8 @@ struct Supervisor::Impl {
   void answer_ps(const std::shared_ptr<ControlSession>& session, const core::ControlRequest& request);
   void answer_stop_or_restart(const std::shared_ptr<ControlSession>& session, const core::ControlRequest& request);
   void answer_signal(const std::shared_ptr<ControlSession>& session, const core::ControlRequest& request);
+  void answer_scale(const std::shared_ptr<ControlSession>& session, const core::ControlRequest& request);
+  void add_instance(const std::string& type, int number, int port);
   void user_request(SupervisedChild& child, InstanceEvent event);
   void queue_spawn(SupervisedChild& child);
   void report_user_exit(SupervisedChild& child);

@@ -56,11 +56,12 @@ else
 fi
 
 case_bash 'tfrun st<TAB>' 'start stop' 'tfrun st' tfrun st
-case_bash 'tfrun <TAB>' 'start run check env export version ps restart stop signal' 'tfrun ' tfrun ''
+case_bash 'tfrun <TAB>' 'start run check env export version ps restart stop signal scale' 'tfrun ' tfrun ''
 case_bash 'tfrun restart <TAB> (no formation runs)' 'web worker web.1 worker.1' 'tfrun restart ' tfrun restart ''
 case_bash 'tfrun signal <TAB>' 'HUP INT QUIT TERM USR1 USR2 WINCH CONT STOP KILL' 'tfrun signal ' tfrun signal ''
 case_bash 'tfrun signal HUP w<TAB>' 'web worker web.1 worker.1' 'tfrun signal HUP w' tfrun signal HUP w
 case_bash 'tfrun ps --j<TAB>' '--json' 'tfrun ps --j' tfrun ps --j
+case_bash 'tfrun scale w<TAB>' 'web worker web= worker=' 'tfrun scale w' tfrun scale w
 case_bash 'tfrun start --co<TAB>' '--color' 'tfrun start --co' tfrun start --co
 case_bash 'tfrun start --color <TAB>' 'auto always never' 'tfrun start --color ' tfrun start --color ''
 # bash splits at `=` (COMP_WORDBREAKS): the reply replaces only the part after it.

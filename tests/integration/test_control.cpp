@@ -247,3 +247,56 @@ TEST_CASE("control: clients that leave mid-answer or say too much do not disturb
   CHECK(ps.status == 0);
   CHECK(pids_of(ps.out).size() == 300);
 }
+
+TEST_CASE("control: scale up takes the next ports of the block, scale down stops the highest numbers") {
+  Formation formation("web: echo \"$PS port=$PORT\"; " + child("report") + "\nworker: " + child("report") + "\n",
+                      {"start", "-m", "web=1,worker=1", "-p", "6000"});
+  REQUIRE(formation.tfrun->wait_for_text_count("ready", 2));
+  auto scaled = formation.ctl({"scale", "web=3", "worker=0"});
+  CHECK(scaled.status == 0);
+  CHECK(scaled.out == "web.2: add (port 6001)\nweb.3: add (port 6002)\nworker.1: stop\n");
+  REQUIRE(formation.tfrun->wait_for_line(R"(system +\| scale web=3 worker=0 \(asked by uid \d+, pid \d+\))"));
+  REQUIRE(formation.tfrun->wait_for_line(R"(web\.2 +\| web\.2 port=6001)"));
+  REQUIRE(formation.tfrun->wait_for_line(R"(web\.3 +\| web\.3 port=6002)"));
+  REQUIRE(formation.tfrun->wait_for_line(R"(system +\| worker\.1 exited with code 0)"));
+  REQUIRE(formation.tfrun->wait_for_text_count("ready", 4));
+  auto pids = pids_of(formation.ctl({"ps", "--json"}).out);
+  CHECK(pids.count("web.3") == 1);
+  CHECK(pids.count("worker.1") == 0);
+  const auto web1 = pids.at("web.1");
+
+  scaled = formation.ctl({"scale", "web=1"});
+  CHECK(scaled.out == "web.3: stop\nweb.2: stop\n");
+  REQUIRE(formation.tfrun->wait_for_line(R"(system +\| web\.2 exited with code 0)"));
+  REQUIRE(formation.tfrun->wait_for_line(R"(system +\| web\.3 exited with code 0)"));
+  pids = pids_of(formation.ctl({"ps", "--json"}).out);
+  CHECK(pids == std::map<std::string, long>{{"web.1", web1}});
+  const auto table = formation.ctl({"ps", "web"}).out;
+  CHECK(std::regex_search(table, std::regex(R"(web\.3 +- +stopped +- +0 +exited with code 0 +6002)")));
+
+  const auto too_many = formation.ctl({"scale", "web=101"});
+  CHECK(too_many.status == 64);
+  CHECK(too_many.err == "tfrun: error: web=101: a type has 100 ports (6000-6099), so at most 100 instances\n");
+  const auto negative = formation.ctl({"scale", "web=-1"});
+  CHECK(negative.status == 64);
+  CHECK(negative.err == "tfrun: error: web=-1: a count cannot be below 0\n");
+  const auto unknown = formation.ctl({"scale", "db=1"});
+  CHECK(unknown.err == "tfrun: error: no type 'db' in the Procfile\n");
+  const auto malformed = formation.ctl({"scale", "web"});
+  CHECK(malformed.status == 64);
+  CHECK(malformed.err == "tfrun: error: scale wants TYPE=COUNT, as web=3: 'web'\n");
+}
+
+TEST_CASE("control: a oneshot cannot be scaled") {
+  TempDir dir;
+  dir.write("Procfile", "web: " + child("report") + "\nmigrate: echo migrated\n");
+  dir.write("tfrun.toml", "[process.migrate]\noneshot = true\n");
+  Tfrun tfrun({"start"}, in_dir(dir));
+  REQUIRE(tfrun.wait_for_line("ready"));
+  const auto refused = run_tfrun({"scale", "migrate=2"}, in_dir(dir));
+  CHECK(refused.status == 64);
+  CHECK(refused.err == "tfrun: error: migrate is a oneshot: it runs once and cannot be scaled\n");
+  tfrun.send_signal(SIGTERM);
+  CHECK(tfrun.wait_for_exit(20s));
+  CHECK(no_leftovers(tfrun.marker()));
+}

@@ -10,7 +10,7 @@
 
 namespace tfrun::app {
 
-enum class Command { none, start, run, check, env, export_files, version, ps, restart, stop, signal };
+enum class Command { none, start, run, check, env, export_files, version, ps, restart, stop, signal, scale };
 
 // `tfrun export FORMAT DIR` and its own flags.
 struct ExportRequest {

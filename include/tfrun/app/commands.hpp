@@ -17,5 +17,6 @@ int ps_command(const Invocation& invocation);
 int restart_command(const Invocation& invocation);
 int stop_command(const Invocation& invocation);
 int signal_command(const Invocation& invocation);
+int scale_command(const Invocation& invocation);
 
 } // namespace tfrun::app

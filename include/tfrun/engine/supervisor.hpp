@@ -51,9 +51,10 @@ struct SupervisorPlan {
   core::Duration quiet_period{1000};
   core::LogFormat log_format = core::LogFormat::text;
   core::TextStyle style;
-  std::vector<core::GatedType> types;       // every Procfile type, with its dependencies, in Procfile order
-  std::optional<std::string> notify_socket; // tfrun's own NOTIFY_SOCKET: told READY=1 and STOPPING=1
-  int control_fd = -1;                      // a listening control socket (docs/control.md), or none
+  std::vector<core::GatedType> types;          // every Procfile type, with its dependencies, in Procfile order
+  std::optional<std::string> notify_socket;    // tfrun's own NOTIFY_SOCKET: told READY=1 and STOPPING=1
+  int control_fd = -1;                         // a listening control socket (docs/control.md), or none
+  std::vector<PlannedInstance> type_templates; // TYPE.1 of every Procfile type: what `tfrun scale` adds from
 };
 
 class Supervisor {
