@@ -161,13 +161,13 @@ _tfrun() {
   cur=${words[cword]-}
   COMPREPLY=()
 
-  local subcommands="start run check env export version ps restart stop signal scale"
+  local subcommands="start run check env export version ps restart stop signal scale logs"
   local input="-f --procfile -d --root -e --env -p --port"
   local output="-t --timeout --color --no-timestamp --no-prefix --log-format --quiet-period"
   local formation="-m --formation"
   # Options that take a value in the next word; everything else starting with `-` is a flag.
   local with_value=" -f --procfile -d --root -e --env -p --port -t --timeout --color --log-format --quiet-period
-    -m --formation --signal-target -a --app -u --user -l --log --image --secret --port-type --socket "
+    -m --formation --signal-target -a --app -u --user -l --log --image --secret --port-type --socket -n --lines "
 
   # bash may have split the current word at `=` or `:` (COMP_WORDBREAKS); the part of $cur before the last
   # such character is already on the line and must not be repeated in the replies.
@@ -264,6 +264,7 @@ _tfrun() {
     start) options+=" $input $output $formation --socket" ;;
     ps) options+=" --json -f --procfile -d --root --socket" ;;
     restart | stop | signal | scale) options+=" -f --procfile -d --root --socket" ;;
+    logs) options+=" -f --follow -n --lines --procfile -d --root --socket" ;;
     run) options+=" $input $output --signal-target --" ;;
     check) options+=" $input $formation --json --strict" ;;
     env) options+=" $input $formation --json" ;;
@@ -285,7 +286,7 @@ _tfrun() {
       _tfrun_control_names
     fi
     ;;
-  ps | restart | stop) _tfrun_control_names ;;
+  ps | restart | stop | logs) _tfrun_control_names ;;
   scale) _tfrun_types spec ;;
   export)
     case $positional in

@@ -209,9 +209,9 @@ Command chosen_command(const Subcommands& sub) {
   return sub.version->parsed() ? Command::version : Command::none;
 }
 
-// ---- Live control of a running formation (docs/control.md): ps, restart, stop, signal, scale ----
+// ---- Live control of a running formation (docs/control.md): ps, restart, stop, signal, scale, logs ----
 struct ControlCommands {
-  CLI::App *ps{}, *restart{}, *stop{}, *signal{}, *scale{};
+  CLI::App *ps{}, *restart{}, *stop{}, *signal{}, *scale{}, *logs{};
   std::string procfile, root;
 };
 
@@ -226,23 +226,28 @@ void define_control_commands(CLI::App& app, CLI::App& start, Invocation& invocat
   control.signal->add_option("signal", invocation.signal_name, "HUP, SIGUSR1, 10...")->required()->type_name("SIGNAL");
   control.scale = app.add_subcommand("scale", "change how many instances of each type run: web=3 worker=0");
   control.scale->add_option("counts", invocation.names, "TYPE=COUNT...")->required()->type_name("TYPE=COUNT");
-  for (auto* sub : {control.ps, control.restart, control.stop, control.signal, control.scale}) {
+  control.logs = app.add_subcommand("logs", "the last lines of instances, then with -f every new one");
+  control.logs->add_flag("-f,--follow", invocation.follow, "keep printing new lines until the formation stops");
+  control.logs->add_option("-n,--lines", invocation.lines, "how many recent lines per instance (default: 10)")
+      ->type_name("N");
+  for (auto* sub : {control.ps, control.restart, control.stop, control.signal, control.scale, control.logs}) {
     if (sub != control.scale) {
       sub->add_option("names", invocation.names, "instances or types, wildcards allowed (web.1, web, 'w*')")
           ->type_name("NAME");
     }
     sub->add_option("--socket", invocation.socket, socket_help)->envname("TFRUN_SOCKET")->type_name("PATH");
-    sub->add_option("-f,--procfile", control.procfile, "find the project from this Procfile")->type_name("FILE");
+    // `logs -f` follows, as `tail -f` does: there the Procfile is only --procfile.
+    sub->add_option(sub == control.logs ? "--procfile" : "-f,--procfile", control.procfile,
+                    "find the project from this Procfile")
+        ->type_name("FILE");
     sub->add_option("-d,--root", control.root, "the project's directory (default: .)")->type_name("DIR");
   }
 }
 
 Command chosen_control_command(const ControlCommands& control, Invocation& invocation) {
-  const std::pair<CLI::App*, Command> commands[] = {{control.ps, Command::ps},
-                                                    {control.restart, Command::restart},
-                                                    {control.stop, Command::stop},
-                                                    {control.signal, Command::signal},
-                                                    {control.scale, Command::scale}};
+  const std::pair<CLI::App*, Command> commands[] = {
+      {control.ps, Command::ps},         {control.restart, Command::restart}, {control.stop, Command::stop},
+      {control.signal, Command::signal}, {control.scale, Command::scale},     {control.logs, Command::logs}};
   for (const auto& [sub, command] : commands) {
     if (sub->parsed()) {
       if (!control.procfile.empty()) {

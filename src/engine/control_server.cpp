@@ -37,6 +37,7 @@ void Supervisor::Impl::close_control() {
     session->socket.close(ignored);
   }
   m_sessions.clear();
+  m_followers.clear();
 }
 
 void Supervisor::Impl::accept_control() {
@@ -105,7 +106,7 @@ void Supervisor::Impl::handle_request(const std::shared_ptr<ControlSession>& ses
   case core::ControlCommand::stop: answer_stop_or_restart(session, request); return;
   case core::ControlCommand::signal: answer_signal(session, request); return;
   case core::ControlCommand::scale: answer_scale(session, request); return;
-  case core::ControlCommand::logs:
+  case core::ControlCommand::logs: answer_logs(session, request); return;
   case core::ControlCommand::reload: break;
   }
   send(session,
@@ -122,6 +123,7 @@ void Supervisor::Impl::send(const std::shared_ptr<ControlSession>& session, cons
   auto line = core::render_response(response);
   if (session->queued_bytes + line.size() > k_control_queue_bytes) {
     session->dropped = true;
+    m_followers.remove_if([&](const LogFollower& follower) { return follower.session == session; });
     while (session->output.size() > (session->writing ? 1U : 0U)) {
       session->output.pop_back(); // the line being written stays: a cut line would not parse
     }
@@ -171,6 +173,7 @@ void Supervisor::Impl::end_session(const std::shared_ptr<ControlSession>& sessio
     return;
   }
   session->closed = true;
+  m_followers.remove_if([&](const LogFollower& follower) { return follower.session == session; });
   boost::system::error_code ignored;
   session->socket.shutdown(asio::local::stream_protocol::socket::shutdown_both, ignored);
   session->socket.close(ignored);

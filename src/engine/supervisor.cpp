@@ -262,6 +262,7 @@ std::size_t Supervisor::Impl::read_allowance(SupervisedChild& child) {
 
 void Supervisor::Impl::emit(SupervisedChild& child, const core::LinePiece& piece) {
   m_out.add(child.source, piece);
+  remember_line(child, piece);
   if (child.readiness.log_pattern && !child.readiness.ready) {
     check_log_line(child, piece.text);
   }

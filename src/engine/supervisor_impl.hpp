@@ -152,6 +152,8 @@ struct Supervisor::Impl {
   void answer_ps(const std::shared_ptr<ControlSession>& session, const core::ControlRequest& request);
   void answer_stop_or_restart(const std::shared_ptr<ControlSession>& session, const core::ControlRequest& request);
   void answer_signal(const std::shared_ptr<ControlSession>& session, const core::ControlRequest& request);
+  void answer_logs(const std::shared_ptr<ControlSession>& session, const core::ControlRequest& request);
+  void remember_line(SupervisedChild& child, const core::LinePiece& piece);
   void answer_scale(const std::shared_ptr<ControlSession>& session, const core::ControlRequest& request);
   void add_instance(const std::string& type, int number, int port);
   void user_request(SupervisedChild& child, InstanceEvent event);
@@ -196,6 +198,13 @@ struct Supervisor::Impl {
   std::optional<int> m_exit_status;
   std::unique_ptr<asio::local::stream_protocol::acceptor> m_control;
   std::list<std::shared_ptr<ControlSession>> m_sessions;
+  // `logs -f` clients and the instances each follows (empty: every instance, including ones added later).
+  struct LogFollower {
+    std::shared_ptr<ControlSession> session;
+    std::vector<const SupervisedChild*> instances;
+  };
+  std::list<LogFollower> m_followers;
+  std::uint64_t m_line_seq = 0;
 };
 
 } // namespace tfrun::engine

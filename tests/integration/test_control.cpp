@@ -300,3 +300,52 @@ TEST_CASE("control: a oneshot cannot be scaled") {
   CHECK(tfrun.wait_for_exit(20s));
   CHECK(no_leftovers(tfrun.marker()));
 }
+
+TEST_CASE("control: logs shows the last lines of each instance in order, then follows") {
+  Formation formation("web: echo one; echo two; echo three; " + child("report") + "\nworker: echo alpha; " +
+                          child("report") + "\n",
+                      {"start", "-m", "web=1,worker=1"});
+  REQUIRE(formation.tfrun->wait_for_text_count("ready", 2));
+  const auto web = formation.ctl({"logs", "-n", "2", "web"});
+  CHECK(web.status == 0);
+  CHECK(web.out == "web.1 | three\nweb.1 | ready\n");
+  const auto all = formation.ctl({"logs", "-n", "0"});
+  CHECK(all.out.empty());
+  const auto unknown = formation.ctl({"logs", "db"});
+  CHECK(unknown.status == 64);
+  CHECK(unknown.err == "tfrun: error: no instance or type matches 'db'\n");
+
+  Tfrun follower({"logs", "-f", "-n", "1", "worker"}, in_dir(formation.dir));
+  REQUIRE(follower.wait_for_line(R"(^worker\.1 \| ready$)"));
+  CHECK(formation.ctl({"signal", "USR1", "web", "worker"}).status == 0);
+  REQUIRE(follower.wait_for_line(R"(^worker\.1 \| got 10$)"));
+  REQUIRE(formation.tfrun->wait_for_line(R"(web\.1 +\| got 10)"));
+  formation.tfrun->send_signal(SIGTERM);
+  CHECK(follower.wait_for_exit(20s) == 0); // the formation stopped: following ends, and that is no error
+  CHECK(follower.out().find("web.1") == std::string::npos);
+}
+
+TEST_CASE("control: a logs -f client that stops reading is dropped and the formation's output is whole") {
+  // The flood begins on SIGUSR1, once the client follows.
+  Formation formation("flood: trap 'exec " + test_child() +
+                          " lines A 50000 7 stay' USR1; echo waiting; while :; do sleep 0.05; done\n",
+                      {"start"});
+  REQUIRE(formation.tfrun->wait_for_line(R"(flood\.1 +\| waiting)"));
+  const int fd = connect_raw(socket_of(formation.dir));
+  const std::string request = "{\"v\":1,\"cmd\":\"logs\",\"follow\":true,\"lines\":1}\n";
+  REQUIRE(::write(fd, request.data(), request.size()) == static_cast<ssize_t>(request.size()));
+  std::string first;
+  char byte = 0;
+  while (first.find('\n') == std::string::npos && ::read(fd, &byte, 1) == 1) {
+    first += byte;
+  }
+  CHECK(first == "{\"kind\":\"log\",\"name\":\"flood.1\",\"line\":\"waiting\"}\n");
+  // From here on the client reads nothing: the formation must still print every line, and drop it.
+  CHECK(formation.ctl({"signal", "USR1", "flood"}).status == 0);
+  REQUIRE(formation.tfrun->wait_for_text_count("done A", 1, 60s));
+  CHECK(formation.tfrun->wait_for_text_count("| A:", 50000, 10s));
+  REQUIRE(formation.tfrun->wait_for_line(
+      R"(system +\| control: dropped a client of uid \d+, pid \d+, too slow to read its answer)"));
+  CHECK(formation.ctl({"ps"}).status == 0);
+  ::close(fd);
+}

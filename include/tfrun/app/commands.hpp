@@ -18,5 +18,6 @@ int restart_command(const Invocation& invocation);
 int stop_command(const Invocation& invocation);
 int signal_command(const Invocation& invocation);
 int scale_command(const Invocation& invocation);
+int logs_command(const Invocation& invocation);
 
 } // namespace tfrun::app

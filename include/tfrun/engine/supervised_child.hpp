@@ -18,9 +18,11 @@
 #include <array>
 #include <chrono>
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <sys/types.h>
 
 namespace tfrun::engine {
@@ -34,6 +36,30 @@ struct Readiness {
   std::string notify_path;                      // ready = "notify": this instance's NOTIFY_SOCKET
   std::unique_ptr<boost::asio::local::datagram_protocol::socket> notify_socket;
   std::unique_ptr<std::array<char, 4096>> notify_buffer; // on the first receive: not 4 KiB in every child
+};
+
+// The last lines of one instance, for `tfrun logs` (docs/control.md): bounded in lines and in bytes, each
+// line stamped with the formation-wide sequence number so the rings of several instances merge in order.
+struct RecentLines {
+  static constexpr std::size_t k_lines = 1000;
+  static constexpr std::size_t k_bytes = 256 * 1024;
+  static constexpr std::size_t k_line_bytes = 4096; // a longer line is kept cut to this
+
+  struct Line {
+    std::uint64_t seq = 0;
+    std::string text;
+  };
+  std::deque<Line> lines;
+  std::size_t bytes = 0;
+
+  void add(std::uint64_t seq, std::string_view text) {
+    lines.push_back({seq, std::string(text.substr(0, k_line_bytes))});
+    bytes += lines.back().text.size();
+    while (lines.size() > k_lines || bytes > k_bytes) {
+      bytes -= lines.front().text.size();
+      lines.pop_front();
+    }
+  }
 };
 
 struct SupervisedChild {
@@ -59,6 +85,7 @@ struct SupervisedChild {
   int lives = 0;                              // spawns so far: `tfrun ps` shows lives - 1 as restarts
   std::optional<core::ProcessExit> last_exit; // kept across restarts, for `tfrun ps`
   Readiness readiness;
+  RecentLines recent;
   // The grace period before SIGKILL; before that, during a stop caused by another instance's exit, the
   // settle time a just-started instance gets before its stop signal.
   boost::asio::steady_timer kill_timer;
