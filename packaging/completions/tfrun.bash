@@ -161,7 +161,7 @@ _tfrun() {
   cur=${words[cword]-}
   COMPREPLY=()
 
-  local subcommands="start run check env export version ps restart stop signal scale logs"
+  local subcommands="start run check env export version ps restart stop signal scale logs reload"
   local input="-f --procfile -d --root -e --env -p --port"
   local output="-t --timeout --color --no-timestamp --no-prefix --log-format --quiet-period"
   local formation="-m --formation"
@@ -265,6 +265,7 @@ _tfrun() {
     ps) options+=" --json -f --procfile -d --root --socket" ;;
     restart | stop | signal | scale) options+=" -f --procfile -d --root --socket" ;;
     logs) options+=" -f --follow -n --lines --procfile -d --root --socket" ;;
+    reload) options+=" -f --procfile -d --root --socket" ;;
     run) options+=" $input $output --signal-target --" ;;
     check) options+=" $input $formation --json --strict" ;;
     env) options+=" $input $formation --json" ;;

@@ -24,7 +24,7 @@ function __tfrun_parse
         set -l token $tokens[$i]
         if test -z "$__tfrun_cmd"
             # Only -h/-V may come before the subcommand.
-            if contains -- $token start run check env export version ps restart stop signal scale logs
+            if contains -- $token start run check env export version ps restart stop signal scale logs reload
                 set __tfrun_cmd $token
             end
             continue
@@ -139,17 +139,17 @@ end
 complete -c tfrun -f
 
 # Before the subcommand.
-complete -c tfrun -n 'not __fish_seen_subcommand_from start run check env export version ps restart stop signal scale logs' -s h -l help -d 'Print help and exit'
-complete -c tfrun -n 'not __fish_seen_subcommand_from start run check env export version ps restart stop signal scale logs' -s V -l version -d 'Display version information and exit'
-complete -c tfrun -n 'not __fish_seen_subcommand_from start run check env export version ps restart stop signal scale logs' -a start -d 'Run the formation: every process type of the Procfile'
-complete -c tfrun -n 'not __fish_seen_subcommand_from start run check env export version ps restart stop signal scale logs' -a run -d "Run a one-off command in the app's environment"
-complete -c tfrun -n 'not __fish_seen_subcommand_from start run check env export version ps restart stop signal scale logs' -a check -d 'Validate the Procfile, env files and tfrun.toml; show the formation'
-complete -c tfrun -n 'not __fish_seen_subcommand_from start run check env export version ps restart stop signal scale logs' -a env -d 'Print the environment an instance (or a one-off) would receive'
-complete -c tfrun -n 'not __fish_seen_subcommand_from start run check env export version ps restart stop signal scale logs' -a export -d 'Write the native files of another process manager'
-complete -c tfrun -n 'not __fish_seen_subcommand_from start run check env export version ps restart stop signal scale logs' -a version -d "Print tfrun's version"
+complete -c tfrun -n 'not __fish_seen_subcommand_from start run check env export version ps restart stop signal scale logs reload' -s h -l help -d 'Print help and exit'
+complete -c tfrun -n 'not __fish_seen_subcommand_from start run check env export version ps restart stop signal scale logs reload' -s V -l version -d 'Display version information and exit'
+complete -c tfrun -n 'not __fish_seen_subcommand_from start run check env export version ps restart stop signal scale logs reload' -a start -d 'Run the formation: every process type of the Procfile'
+complete -c tfrun -n 'not __fish_seen_subcommand_from start run check env export version ps restart stop signal scale logs reload' -a run -d "Run a one-off command in the app's environment"
+complete -c tfrun -n 'not __fish_seen_subcommand_from start run check env export version ps restart stop signal scale logs reload' -a check -d 'Validate the Procfile, env files and tfrun.toml; show the formation'
+complete -c tfrun -n 'not __fish_seen_subcommand_from start run check env export version ps restart stop signal scale logs reload' -a env -d 'Print the environment an instance (or a one-off) would receive'
+complete -c tfrun -n 'not __fish_seen_subcommand_from start run check env export version ps restart stop signal scale logs reload' -a export -d 'Write the native files of another process manager'
+complete -c tfrun -n 'not __fish_seen_subcommand_from start run check env export version ps restart stop signal scale logs reload' -a version -d "Print tfrun's version"
 
 # Every subcommand.
-complete -c tfrun -n '__tfrun_options_for start run check env export version ps restart stop signal scale logs' -s h -l help -d 'Print help and exit'
+complete -c tfrun -n '__tfrun_options_for start run check env export version ps restart stop signal scale logs reload' -s h -l help -d 'Print help and exit'
 
 # Input options (start run check env export).
 complete -c tfrun -n '__tfrun_options_for start run check env export' -s f -l procfile -r -F -d 'Procfile to read'
@@ -207,18 +207,20 @@ function __tfrun_control_names
         __tfrun_types
     end
 end
-complete -c tfrun -n 'not __fish_seen_subcommand_from start run check env export version ps restart stop signal scale logs' -a ps -d 'List the instances of the formation running here'
-complete -c tfrun -n 'not __fish_seen_subcommand_from start run check env export version ps restart stop signal scale logs' -a restart -d 'Restart instances (all when none is named)'
-complete -c tfrun -n 'not __fish_seen_subcommand_from start run check env export version ps restart stop signal scale logs' -a stop -d 'Stop instances (all when none is named)'
-complete -c tfrun -n 'not __fish_seen_subcommand_from start run check env export version ps restart stop signal scale logs' -a signal -d 'Send a signal to instances'
+complete -c tfrun -n 'not __fish_seen_subcommand_from start run check env export version ps restart stop signal scale logs reload' -a ps -d 'List the instances of the formation running here'
+complete -c tfrun -n 'not __fish_seen_subcommand_from start run check env export version ps restart stop signal scale logs reload' -a restart -d 'Restart instances (all when none is named)'
+complete -c tfrun -n 'not __fish_seen_subcommand_from start run check env export version ps restart stop signal scale logs reload' -a stop -d 'Stop instances (all when none is named)'
+complete -c tfrun -n 'not __fish_seen_subcommand_from start run check env export version ps restart stop signal scale logs reload' -a signal -d 'Send a signal to instances'
 complete -c tfrun -n '__fish_seen_subcommand_from ps restart stop signal' -f -a '(__tfrun_control_names)'
 complete -c tfrun -n '__fish_seen_subcommand_from ps' -l json -d 'One JSON object per instance'
 complete -c tfrun -n '__fish_seen_subcommand_from start ps restart stop signal' -l socket -r -d 'Control socket'
-complete -c tfrun -n 'not __fish_seen_subcommand_from start run check env export version ps restart stop signal scale logs' -a scale -d 'Change how many instances of each type run'
+complete -c tfrun -n 'not __fish_seen_subcommand_from start run check env export version ps restart stop signal scale logs reload' -a scale -d 'Change how many instances of each type run'
 complete -c tfrun -n '__fish_seen_subcommand_from scale' -f -a '(__tfrun_specs)'
 complete -c tfrun -n '__fish_seen_subcommand_from scale' -l socket -r -d 'Control socket'
-complete -c tfrun -n 'not __fish_seen_subcommand_from start run check env export version ps restart stop signal scale logs' -a logs -d 'The last lines of instances, then with -f every new one'
+complete -c tfrun -n 'not __fish_seen_subcommand_from start run check env export version ps restart stop signal scale logs reload' -a logs -d 'The last lines of instances, then with -f every new one'
 complete -c tfrun -n '__fish_seen_subcommand_from logs' -f -a '(__tfrun_control_names)'
 complete -c tfrun -n '__fish_seen_subcommand_from logs' -s f -l follow -d 'Keep printing new lines'
 complete -c tfrun -n '__fish_seen_subcommand_from logs' -s n -l lines -x -d 'Recent lines per instance'
 complete -c tfrun -n '__fish_seen_subcommand_from logs' -l socket -r -d 'Control socket'
+complete -c tfrun -n 'not __fish_seen_subcommand_from start run check env export version ps restart stop signal scale logs reload' -a reload -d 'Read the files again; restart only the types that changed'
+complete -c tfrun -n '__fish_seen_subcommand_from reload' -l socket -r -d 'Control socket'

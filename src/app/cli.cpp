@@ -209,9 +209,9 @@ Command chosen_command(const Subcommands& sub) {
   return sub.version->parsed() ? Command::version : Command::none;
 }
 
-// ---- Live control of a running formation (docs/control.md): ps, restart, stop, signal, scale, logs ----
+// ---- Live control of a running formation (docs/control.md): ps, restart, stop, signal, scale, logs, reload ----
 struct ControlCommands {
-  CLI::App *ps{}, *restart{}, *stop{}, *signal{}, *scale{}, *logs{};
+  CLI::App *ps{}, *restart{}, *stop{}, *signal{}, *scale{}, *logs{}, *reload{};
   std::string procfile, root;
 };
 
@@ -230,8 +230,10 @@ void define_control_commands(CLI::App& app, CLI::App& start, Invocation& invocat
   control.logs->add_flag("-f,--follow", invocation.follow, "keep printing new lines until the formation stops");
   control.logs->add_option("-n,--lines", invocation.lines, "how many recent lines per instance (default: 10)")
       ->type_name("N");
-  for (auto* sub : {control.ps, control.restart, control.stop, control.signal, control.scale, control.logs}) {
-    if (sub != control.scale) {
+  control.reload = app.add_subcommand("reload", "read the files again; restart only the types that changed");
+  for (auto* sub :
+       {control.ps, control.restart, control.stop, control.signal, control.scale, control.logs, control.reload}) {
+    if (sub != control.scale && sub != control.reload) {
       sub->add_option("names", invocation.names, "instances or types, wildcards allowed (web.1, web, 'w*')")
           ->type_name("NAME");
     }
@@ -247,7 +249,8 @@ void define_control_commands(CLI::App& app, CLI::App& start, Invocation& invocat
 Command chosen_control_command(const ControlCommands& control, Invocation& invocation) {
   const std::pair<CLI::App*, Command> commands[] = {
       {control.ps, Command::ps},         {control.restart, Command::restart}, {control.stop, Command::stop},
-      {control.signal, Command::signal}, {control.scale, Command::scale},     {control.logs, Command::logs}};
+      {control.signal, Command::signal}, {control.scale, Command::scale},     {control.logs, Command::logs},
+      {control.reload, Command::reload}};
   for (const auto& [sub, command] : commands) {
     if (sub->parsed()) {
       if (!control.procfile.empty()) {

@@ -68,6 +68,7 @@ int exit_status_of(core::ControlErrorCode code) {
   switch (code) {
   case core::ControlErrorCode::no_formation: return core::exit_code::unavailable;
   case core::ControlErrorCode::refused: return core::exit_code::no_permission;
+  case core::ControlErrorCode::bad_input: return core::exit_code::data;
   case core::ControlErrorCode::too_slow:
   case core::ControlErrorCode::shutting_down: return core::exit_code::temporary;
   case core::ControlErrorCode::request_too_large:

@@ -21,6 +21,7 @@
 #include <iostream>
 #include <map>
 #include <memory>
+#include <sstream>
 #include <system_error>
 #include <unistd.h>
 
@@ -111,6 +112,44 @@ std::size_t name_width(const std::vector<PlannedInstance>& instances) {
   return width;
 }
 
+// Every instance of the formation, and instance 1 of every Procfile type (what `tfrun scale` and
+// `tfrun reload` add from).
+void plan_formation(const Model& model, std::vector<PlannedInstance>& instances,
+                    std::vector<PlannedInstance>& type_templates) {
+  TypeEnvironments type_envs;
+  for (const auto& instance : model.instances) {
+    instances.push_back(plan_instance(model, instance, type_envs));
+  }
+  for (std::size_t index = 0; index < model.procfile.entries.size(); ++index) {
+    const auto& entry = model.procfile.entries[index];
+    const core::Instance first{entry.name, 1, entry.name + ".1", core::port_for(model.base_port, index, 1),
+                               entry.command};
+    type_templates.push_back(plan_instance(model, first, type_envs));
+  }
+}
+
+// `tfrun reload`: the files read as `start` read them; every diagnostic becomes the answer's message.
+engine::ReloadedPlan read_again(const Invocation& invocation) {
+  engine::ReloadedPlan out;
+  std::ostringstream diagnostics;
+  try {
+    const auto model = load_model(invocation.options, inherited_environment(), LoadRequest{}, diagnostics);
+    plan_formation(model, out.instances, out.type_templates);
+  } catch (const Error& error) {
+    out.error =
+        diagnostics.str() + (std::string(error.what()).empty() ? "" : "tfrun: error: " + std::string(error.what()));
+  } catch (const std::exception& error) {
+    out.error = diagnostics.str() + "tfrun: error: " + error.what();
+  }
+  while (!out.error.empty() && out.error.back() == '\n') {
+    out.error.pop_back();
+  }
+  if (out.error.empty() && out.type_templates.empty()) {
+    out.error = "the files could not be read";
+  }
+  return out;
+}
+
 // The control socket (docs/control.md), bound before any child starts so a second `start` in the project
 // is refused before it runs anything. A project folder that cannot hold it (read-only, a path too long for
 // a socket address) falls back to the user's runtime directory; if that fails too the formation runs
@@ -149,17 +188,9 @@ os::ControlListener listen_for_control(const Invocation& invocation) {
 int start_command(const Invocation& invocation) {
   const auto model = load_model(invocation.options, inherited_environment(), LoadRequest{}, std::cerr);
   SupervisorPlan plan;
-  TypeEnvironments type_envs;
-  for (const auto& instance : model.instances) {
-    plan.instances.push_back(plan_instance(model, instance, type_envs));
-  }
+  plan_formation(model, plan.instances, plan.type_templates);
   plan.types = gated_types(model);
-  for (std::size_t index = 0; index < model.procfile.entries.size(); ++index) {
-    const auto& entry = model.procfile.entries[index];
-    const core::Instance first{entry.name, 1, entry.name + ".1", core::port_for(model.base_port, index, 1),
-                               entry.command};
-    plan.type_templates.push_back(plan_instance(model, first, type_envs));
-  }
+  plan.reload = [invocation] { return read_again(invocation); };
   if (const auto notify = model.inherited.get("NOTIFY_SOCKET"); notify && !notify->empty()) {
     plan.notify_socket = std::string(*notify);
   }

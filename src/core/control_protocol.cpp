@@ -87,7 +87,7 @@ std::optional<std::int64_t> int_of(const json::object& object, std::string_view 
 }
 
 std::optional<ControlErrorCode> parse_error_code(std::string_view text) {
-  for (int i = 0; i <= static_cast<int>(ControlErrorCode::refused); ++i) {
+  for (int i = 0; i <= static_cast<int>(ControlErrorCode::bad_input); ++i) {
     const auto code = static_cast<ControlErrorCode>(i);
     if (to_string(code) == text) {
       return code;
@@ -146,6 +146,7 @@ std::string_view to_string(ControlErrorCode code) {
   case ControlErrorCode::shutting_down: return "shutting_down";
   case ControlErrorCode::no_formation: return "no_formation";
   case ControlErrorCode::refused: return "refused";
+  case ControlErrorCode::bad_input: return "bad_input";
   }
   return "unknown";
 }

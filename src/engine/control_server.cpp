@@ -107,11 +107,8 @@ void Supervisor::Impl::handle_request(const std::shared_ptr<ControlSession>& ses
   case core::ControlCommand::signal: answer_signal(session, request); return;
   case core::ControlCommand::scale: answer_scale(session, request); return;
   case core::ControlCommand::logs: answer_logs(session, request); return;
-  case core::ControlCommand::reload: break;
+  case core::ControlCommand::reload: answer_reload(session); return;
   }
-  send(session,
-       core::ControlError{core::ControlErrorCode::unknown_command, "'" + std::string(core::to_string(request.command)) +
-                                                                       "' is not available in this version of tfrun"});
 }
 
 // Queues one response line. An error or `done` completes the answer: the connection closes once it is

@@ -154,6 +154,7 @@ struct Supervisor::Impl {
   void answer_signal(const std::shared_ptr<ControlSession>& session, const core::ControlRequest& request);
   void answer_logs(const std::shared_ptr<ControlSession>& session, const core::ControlRequest& request);
   void remember_line(SupervisedChild& child, const core::LinePiece& piece);
+  void answer_reload(const std::shared_ptr<ControlSession>& session);
   void answer_scale(const std::shared_ptr<ControlSession>& session, const core::ControlRequest& request);
   void add_instance(const std::string& type, int number, int port);
   void user_request(SupervisedChild& child, InstanceEvent event);

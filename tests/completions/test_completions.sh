@@ -56,7 +56,8 @@ else
 fi
 
 case_bash 'tfrun st<TAB>' 'start stop' 'tfrun st' tfrun st
-case_bash 'tfrun <TAB>' 'start run check env export version ps restart stop signal scale logs' 'tfrun ' tfrun ''
+case_bash 'tfrun re<TAB>' 'restart reload' 'tfrun re' tfrun re
+case_bash 'tfrun <TAB>' 'start run check env export version ps restart stop signal scale logs reload' 'tfrun ' tfrun ''
 case_bash 'tfrun restart <TAB> (no formation runs)' 'web worker web.1 worker.1' 'tfrun restart ' tfrun restart ''
 case_bash 'tfrun signal <TAB>' 'HUP INT QUIT TERM USR1 USR2 WINCH CONT STOP KILL' 'tfrun signal ' tfrun signal ''
 case_bash 'tfrun signal HUP w<TAB>' 'web worker web.1 worker.1' 'tfrun signal HUP w' tfrun signal HUP w

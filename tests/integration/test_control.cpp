@@ -349,3 +349,37 @@ TEST_CASE("control: a logs -f client that stops reading is dropped and the forma
   CHECK(formation.ctl({"ps"}).status == 0);
   ::close(fd);
 }
+
+TEST_CASE("control: reload restarts exactly the changed type, starts added ones, stops removed ones") {
+  Formation formation("web: echo web-v1; " + child("report") + "\nworker: " + child("report") + "\n", {"start"});
+  REQUIRE(formation.tfrun->wait_for_text_count("ready", 2));
+  const auto before = pids_of(formation.ctl({"ps", "--json"}).out);
+  CHECK(formation.ctl({"reload"}).out == "nothing changed\n");
+
+  formation.dir.write("Procfile", "web: echo web-v2; " + child("report") + "\nworker: " + child("report") +
+                                      "\nclock: echo tick; " + child("report") + "\n");
+  const auto reloaded = formation.ctl({"reload"});
+  CHECK(reloaded.status == 0);
+  CHECK(reloaded.out == "web.1: restart (changed)\nclock.1: start (added)\n");
+  REQUIRE(formation.tfrun->wait_for_line(R"(system +\| reload: changed: web; added: clock \(asked by uid \d+)"));
+  REQUIRE(formation.tfrun->wait_for_line(R"(web\.1 +\| web-v2)"));
+  REQUIRE(formation.tfrun->wait_for_text_count("ready", 4));
+  const auto after = pids_of(formation.ctl({"ps", "--json"}).out);
+  CHECK(after.at("web.1") != before.at("web.1"));
+  CHECK(after.at("worker.1") == before.at("worker.1"));
+  CHECK(after.count("clock.1") == 1);
+
+  // A file that no longer parses changes nothing and says why.
+  formation.dir.write("Procfile", "web echo broken\n");
+  const auto broken = formation.ctl({"reload"});
+  CHECK(broken.status == 65);
+  CHECK(broken.err.starts_with("tfrun: error: the files no longer parse; nothing changed:\n"));
+  CHECK(broken.err.find("Procfile: no process entries") != std::string::npos);
+  CHECK(pids_of(formation.ctl({"ps", "--json"}).out) == after);
+
+  formation.dir.write("Procfile", "web: echo web-v2; " + child("report") + "\n");
+  CHECK(formation.ctl({"reload"}).out == "worker.1: stop (removed)\nclock.1: stop (removed)\n");
+  REQUIRE(formation.tfrun->wait_for_line(R"(system +\| clock\.1 exited with code 0)"));
+  REQUIRE(formation.tfrun->wait_for_line(R"(system +\| worker\.1 exited with code 0)"));
+  CHECK(pids_of(formation.ctl({"ps", "--json"}).out) == std::map<std::string, long>{{"web.1", after.at("web.1")}});
+}

@@ -96,10 +96,10 @@ TEST_CASE("control: responses round-trip", "[control_protocol]") {
 
 TEST_CASE("control: error codes have distinct names", "[control_protocol]") {
   std::set<std::string_view> names;
-  for (int i = 0; i <= static_cast<int>(ControlErrorCode::refused); ++i) {
+  for (int i = 0; i <= static_cast<int>(ControlErrorCode::bad_input); ++i) {
     names.insert(to_string(static_cast<ControlErrorCode>(i)));
   }
-  CHECK(names.size() == static_cast<std::size_t>(ControlErrorCode::refused) + 1);
+  CHECK(names.size() == static_cast<std::size_t>(ControlErrorCode::bad_input) + 1);
   CHECK(names.count("unknown") == 0);
 }
 

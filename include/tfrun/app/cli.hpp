@@ -11,7 +11,22 @@
 
 namespace tfrun::app {
 
-enum class Command { none, start, run, check, env, export_files, version, ps, restart, stop, signal, scale, logs };
+enum class Command {
+  none,
+  start,
+  run,
+  check,
+  env,
+  export_files,
+  version,
+  ps,
+  restart,
+  stop,
+  signal,
+  scale,
+  logs,
+  reload
+};
 
 // `tfrun export FORMAT DIR` and its own flags.
 struct ExportRequest {

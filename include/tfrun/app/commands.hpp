@@ -19,5 +19,6 @@ int stop_command(const Invocation& invocation);
 int signal_command(const Invocation& invocation);
 int scale_command(const Invocation& invocation);
 int logs_command(const Invocation& invocation);
+int reload_command(const Invocation& invocation);
 
 } // namespace tfrun::app

@@ -43,6 +43,7 @@ enum class ControlErrorCode {
   shutting_down, // the formation is stopping: only ps is answered
   no_formation,  // client side: no tfrun runs here (no socket, or nobody listening)
   refused,       // the peer's uid is not tfrun's (docs/control.md: root is accepted)
+  bad_input,     // reload: the Procfile, an env file or tfrun.toml no longer parses; nothing changed
 };
 
 struct ControlError {
