@@ -46,19 +46,28 @@ void Supervisor::Impl::accept_control() {
     if (ec == asio::error::operation_aborted || m_done) {
       return;
     }
-    if (!ec) {
-      m_sessions.push_back(session);
-      session->peer = os::peer_credentials(session->socket.native_handle()).value_or(os::PeerCredentials{0, 65534});
-      if (!os::peer_allowed(session->peer)) {
-        m_out.system_line("control: refused a client of " + who(*session) + " (not tfrun's user)");
-        send(session,
-             core::ControlError{core::ControlErrorCode::refused, "tfrun runs as uid " + std::to_string(::geteuid()) +
-                                                                     "; only that user and root may control it"});
-      } else {
-        read_request(session);
-      }
+    if (ec) {
+      // EMFILE and the like: the connection stays in the backlog and the acceptor stays readable, so
+      // accepting again at once would spin the loop until a descriptor is free. Try again a little later.
+      auto retry = std::make_shared<asio::steady_timer>(m_io, std::chrono::milliseconds(100));
+      retry->async_wait([this, retry](const boost::system::error_code& wait_error) {
+        if (!wait_error && !m_done && m_control && m_control->is_open()) {
+          accept_control();
+        }
+      });
+      return;
     }
-    accept_control(); // EMFILE and the like: keep accepting later clients
+    m_sessions.push_back(session);
+    session->peer = os::peer_credentials(session->socket.native_handle()).value_or(os::PeerCredentials{0, 65534});
+    if (!os::peer_allowed(session->peer)) {
+      m_out.system_line("control: refused a client of " + who(*session) + " (not tfrun's user)");
+      send(session,
+           core::ControlError{core::ControlErrorCode::refused, "tfrun runs as uid " + std::to_string(::geteuid()) +
+                                                                   "; only that user and root may control it"});
+    } else {
+      read_request(session);
+    }
+    accept_control();
   });
 }
 
