@@ -17,6 +17,12 @@ _tfrun_procfile_types() {
        }' <"$file" 2>/dev/null
 }
 
+# Prints the instance names of the formation running here (`tfrun ps --json`), one per line; nothing when
+# no formation runs. $1..: the -f/-d/--socket words of the line, so the same project is asked.
+_tfrun_running_instances() {
+  command tfrun ps --json "$@" 2>/dev/null | sed -n 's/^{"kind":"instance","name":"\([^"]*\)".*/\1/p'
+}
+
 # Rebuilds the shell words up to the cursor into the caller's `words` and `cword`. bash splits COMP_WORDS at
 # every COMP_WORDBREAKS character, so `--color=al` and `web=2` arrive as three pieces; pieces not separated by
 # blanks in COMP_LINE are glued back together. Without COMP_LINE (a caller that only sets COMP_WORDS) the
@@ -129,13 +135,33 @@ _tfrun_value() {
   esac
 }
 
+# The names `ps`, `restart`, `stop` and `signal` take: the running formation's instances and types when one
+# runs here, else the Procfile's types and first instances.
+_tfrun_control_names() {
+  local -a args=() names
+  [[ -n $procfile ]] && args+=(-f "$procfile")
+  [[ -n $socket ]] && args+=(--socket "$socket")
+  mapfile -t names < <(_tfrun_running_instances "${args[@]}")
+  if ((${#names[@]} > 0)); then
+    local name
+    local -A types=()
+    for name in "${names[@]}"; do
+      types[${name%.*}]=1
+    done
+    _tfrun_add "${!types[@]}" "${names[@]}"
+  else
+    _tfrun_types type
+    _tfrun_types instance
+  fi
+}
+
 _tfrun() {
   local cur words cword
   _tfrun_words
   cur=${words[cword]-}
   COMPREPLY=()
 
-  local subcommands="start run check env export version"
+  local subcommands="start run check env export version ps restart stop signal scale logs reload"
   local input="-f --procfile -d --root --app-root -e --env -p --port"
   local output="-t --timeout --color --no-color --no-colour --no-timestamp --no-prefix --log-format --quiet-period"
   local formation="-m --formation -c --concurrency"
@@ -143,7 +169,7 @@ _tfrun() {
   # means always; its value is only offered right after it.)
   local with_value=" -f --procfile -d --root --app-root -e --env -p --port -t --timeout --color --log-format "
   with_value+=" --quiet-period -m --formation -c --concurrency -q --quiet --signal-target -a --app -u --user "
-  with_value+=" -l --log -r --run --image --secret --port-type "
+  with_value+=" -l --log -r --run --image --secret --port-type --socket -n --lines "
 
   # bash may have split the current word at `=` or `:` (COMP_WORDBREAKS); the part of $cur before the last
   # such character is already on the line and must not be repeated in the replies.
@@ -179,7 +205,7 @@ _tfrun() {
 
   # Walk the words of the subcommand: find the Procfile the line names, count the positionals, and notice
   # `--` and (for run) the start of the command, after which nothing is tfrun's.
-  local procfile="" root="" word prev_opt="" positional=0 dashdash=0 run_command=0
+  local procfile="" root="" socket="" word prev_opt="" positional=0 dashdash=0 run_command=0
   for ((i = 1; i < cword; i++)); do
     ((i == at)) && continue
     word=${words[i]}
@@ -187,6 +213,7 @@ _tfrun() {
       case $prev_opt in
       -f | --procfile) procfile=$word ;;
       -d | --root | --app-root) root=$word ;;
+      --socket) socket=$word ;;
       esac
       prev_opt=""
       continue
@@ -201,6 +228,8 @@ _tfrun() {
     --) dashdash=1 ;;
     --procfile=*) procfile=${word#*=} ;;
     --root=* | --app-root=*) root=${word#*=} ;;
+    --socket=*) socket=${word#*=} ;;
+    -f) [[ $command != logs ]] && prev_opt=$word ;; # `logs -f` follows
     -f?*) procfile=${word#-f} ;;
     -d?*) root=${word#-d} ;;
     --*=*) ;;
@@ -243,7 +272,11 @@ _tfrun() {
   if [[ $cur == -* && $dashdash == 0 ]]; then
     local options="-h --help"
     case $command in
-    start) options+=" $input $output $formation -q --quiet" ;;
+    start) options+=" $input $output $formation -q --quiet --socket" ;;
+    ps) options+=" --json -f --procfile -d --root --socket" ;;
+    restart | stop | signal | scale) options+=" -f --procfile -d --root --socket" ;;
+    logs) options+=" -f --follow -n --lines --procfile -d --root --socket" ;;
+    reload) options+=" -f --procfile -d --root --socket" ;;
     run) options+=" $input $output --signal-target --" ;;
     check) options+=" $input $formation --json --strict" ;;
     env) options+=" $input $formation --json" ;;
@@ -258,6 +291,15 @@ _tfrun() {
   case $command in
   start | check) _tfrun_types spec ;;
   env) ((positional == 0)) && _tfrun_types instance ;;
+  signal)
+    if ((positional == 0)); then
+      _tfrun_add HUP INT QUIT TERM USR1 USR2 WINCH CONT STOP KILL
+    else
+      _tfrun_control_names
+    fi
+    ;;
+  ps | restart | stop | logs) _tfrun_control_names ;;
+  scale) _tfrun_types spec ;;
   export)
     case $positional in
     0) _tfrun_add systemd supervisord runit launchd kubernetes compose ;;

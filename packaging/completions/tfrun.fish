@@ -5,7 +5,7 @@
 # Options that take a value in the next token; needed to tell option values from positionals.
 set -g __tfrun_value_options -f --procfile -d --root --app-root -e --env -p --port -t --timeout --color \
     --log-format --quiet-period -m --formation -c --concurrency -q --quiet --signal-target -a --app -u --user \
-    -l --log -r --run --image --secret --port-type
+    -l --log -r --run --image --secret --port-type --socket -n --lines
 
 # Reads the tokens before the cursor into globals: __tfrun_cmd (the subcommand), __tfrun_pos (its positionals),
 # __tfrun_pending (1 when the previous token is an option waiting for its value), __tfrun_run_at (the index of
@@ -35,7 +35,7 @@ function __tfrun_parse
         end
         if test -z "$__tfrun_cmd"
             # The shared options may come before the subcommand (tfrun -f Procfile.dev start).
-            if contains -- $token start run check env export version
+            if contains -- $token start run check env export version ps restart stop signal scale logs reload
                 set __tfrun_cmd $token
             else
                 contains -- $token $__tfrun_value_options; and set prev $token
@@ -57,6 +57,9 @@ function __tfrun_parse
                 set procfile (string replace -- --procfile= '' $token)
             case '--root=*' '--app-root=*'
                 set root (string replace -r -- '^--[a-z-]+=' '' $token)
+            case -f
+                # `logs -f` follows; everywhere else -f names the Procfile.
+                test "$__tfrun_cmd" != logs; and set prev $token
             case '-f?*'
                 set procfile (string sub -s 3 -- $token)
             case '-d?*'
@@ -142,23 +145,23 @@ end
 complete -c tfrun -f
 
 # Before the subcommand.
-complete -c tfrun -n 'not __fish_seen_subcommand_from start run check env export version' -s h -l help -d 'Print help and exit'
-complete -c tfrun -n 'not __fish_seen_subcommand_from start run check env export version' -s v -s V -l version -d 'Display version information and exit'
-complete -c tfrun -n 'not __fish_seen_subcommand_from start run check env export version' -a start -d 'Run the formation: every process type of the Procfile'
-complete -c tfrun -n 'not __fish_seen_subcommand_from start run check env export version' -a run -d "Run a one-off command in the app's environment"
-complete -c tfrun -n 'not __fish_seen_subcommand_from start run check env export version' -a check -d 'Validate the Procfile, env files and tfrun.toml; show the formation'
-complete -c tfrun -n 'not __fish_seen_subcommand_from start run check env export version' -a env -d 'Print the environment an instance (or a one-off) would receive'
-complete -c tfrun -n 'not __fish_seen_subcommand_from start run check env export version' -a export -d 'Write the native files of another process manager'
-complete -c tfrun -n 'not __fish_seen_subcommand_from start run check env export version' -a version -d "Print tfrun's version"
+complete -c tfrun -n 'not __fish_seen_subcommand_from start run check env export version ps restart stop signal scale logs reload' -s h -l help -d 'Print help and exit'
+complete -c tfrun -n 'not __fish_seen_subcommand_from start run check env export version ps restart stop signal scale logs reload' -s v -s V -l version -d 'Display version information and exit'
+complete -c tfrun -n 'not __fish_seen_subcommand_from start run check env export version ps restart stop signal scale logs reload' -a start -d 'Run the formation: every process type of the Procfile'
+complete -c tfrun -n 'not __fish_seen_subcommand_from start run check env export version ps restart stop signal scale logs reload' -a run -d "Run a one-off command in the app's environment"
+complete -c tfrun -n 'not __fish_seen_subcommand_from start run check env export version ps restart stop signal scale logs reload' -a check -d 'Validate the Procfile, env files and tfrun.toml; show the formation'
+complete -c tfrun -n 'not __fish_seen_subcommand_from start run check env export version ps restart stop signal scale logs reload' -a env -d 'Print the environment an instance (or a one-off) would receive'
+complete -c tfrun -n 'not __fish_seen_subcommand_from start run check env export version ps restart stop signal scale logs reload' -a export -d 'Write the native files of another process manager'
+complete -c tfrun -n 'not __fish_seen_subcommand_from start run check env export version ps restart stop signal scale logs reload' -a version -d "Print tfrun's version"
 
 # Every subcommand.
-complete -c tfrun -n '__tfrun_options_for start run check env export version' -s h -l help -d 'Print help and exit'
+complete -c tfrun -n '__tfrun_options_for start run check env export version ps restart stop signal scale logs reload' -s h -l help -d 'Print help and exit'
 
 # Input options (start run check env export; also before the subcommand).
-complete -c tfrun -n 'not __fish_seen_subcommand_from start run check env export version; or __tfrun_options_for start run check env export' -s f -l procfile -r -F -d 'Procfile to read'
-complete -c tfrun -n 'not __fish_seen_subcommand_from start run check env export version; or __tfrun_options_for start run check env export' -s d -l root -l app-root -x -a '(__fish_complete_directories (commandline -ct))' -d 'App root directory'
-complete -c tfrun -n 'not __fish_seen_subcommand_from start run check env export version; or __tfrun_options_for start run check env export' -s e -l env -r -F -d 'Env file(s), one per flag, repeatable or comma-separated'
-complete -c tfrun -n 'not __fish_seen_subcommand_from start run check env export version; or __tfrun_options_for start run check env export' -s p -l port -x -d 'Base port'
+complete -c tfrun -n 'not __fish_seen_subcommand_from start run check env export version ps restart stop signal scale logs reload; or __tfrun_options_for start run check env export' -s f -l procfile -r -F -d 'Procfile to read'
+complete -c tfrun -n 'not __fish_seen_subcommand_from start run check env export version ps restart stop signal scale logs reload; or __tfrun_options_for start run check env export' -s d -l root -l app-root -x -a '(__fish_complete_directories (commandline -ct))' -d 'App root directory'
+complete -c tfrun -n 'not __fish_seen_subcommand_from start run check env export version ps restart stop signal scale logs reload; or __tfrun_options_for start run check env export' -s e -l env -r -F -d 'Env file(s), one per flag, repeatable or comma-separated'
+complete -c tfrun -n 'not __fish_seen_subcommand_from start run check env export version ps restart stop signal scale logs reload; or __tfrun_options_for start run check env export' -s p -l port -x -d 'Base port'
 
 # Output options (start run).
 complete -c tfrun -n '__tfrun_options_for start run' -s t -l timeout -x -d 'Grace period before SIGKILL (seconds)'
@@ -204,3 +207,31 @@ complete -c tfrun -n '__tfrun_options_for export' -l secret -x -d 'Env keys to p
 complete -c tfrun -n '__tfrun_options_for export' -l port-type -x -a '(__tfrun_types)' -d 'Types that bind $PORT'
 complete -c tfrun -n '__tfrun_options_for export' -l user-units -d 'Systemd units for systemctl --user'
 complete -c tfrun -n '__tfrun_options_for export' -s n -l dry-run -d 'Print the files instead of writing them'
+
+# Live control of the formation running here (docs/control.md): names from `tfrun ps --json`.
+function __tfrun_control_names
+    set -l names (command tfrun ps --json 2>/dev/null | string replace -rf '^\{"kind":"instance","name":"([^"]*)".*' '$1')
+    if test (count $names) -gt 0
+        printf '%s\n' $names
+        printf '%s\n' $names | string replace -r '\.[0-9]+$' '' | sort -u
+    else
+        __tfrun_types
+    end
+end
+complete -c tfrun -n 'not __fish_seen_subcommand_from start run check env export version ps restart stop signal scale logs reload' -a ps -d 'List the instances of the formation running here'
+complete -c tfrun -n 'not __fish_seen_subcommand_from start run check env export version ps restart stop signal scale logs reload' -a restart -d 'Restart instances (all when none is named)'
+complete -c tfrun -n 'not __fish_seen_subcommand_from start run check env export version ps restart stop signal scale logs reload' -a stop -d 'Stop instances (all when none is named)'
+complete -c tfrun -n 'not __fish_seen_subcommand_from start run check env export version ps restart stop signal scale logs reload' -a signal -d 'Send a signal to instances'
+complete -c tfrun -n '__fish_seen_subcommand_from ps restart stop signal' -f -a '(__tfrun_control_names)'
+complete -c tfrun -n '__fish_seen_subcommand_from ps' -l json -d 'One JSON object per instance'
+complete -c tfrun -n '__fish_seen_subcommand_from start ps restart stop signal' -l socket -r -d 'Control socket'
+complete -c tfrun -n 'not __fish_seen_subcommand_from start run check env export version ps restart stop signal scale logs reload' -a scale -d 'Change how many instances of each type run'
+complete -c tfrun -n '__fish_seen_subcommand_from scale' -f -a '(__tfrun_specs)'
+complete -c tfrun -n '__fish_seen_subcommand_from scale' -l socket -r -d 'Control socket'
+complete -c tfrun -n 'not __fish_seen_subcommand_from start run check env export version ps restart stop signal scale logs reload' -a logs -d 'The last lines of instances, then with -f every new one'
+complete -c tfrun -n '__fish_seen_subcommand_from logs' -f -a '(__tfrun_control_names)'
+complete -c tfrun -n '__fish_seen_subcommand_from logs' -s f -l follow -d 'Keep printing new lines'
+complete -c tfrun -n '__fish_seen_subcommand_from logs' -s n -l lines -x -d 'Recent lines per instance'
+complete -c tfrun -n '__fish_seen_subcommand_from logs' -l socket -r -d 'Control socket'
+complete -c tfrun -n 'not __fish_seen_subcommand_from start run check env export version ps restart stop signal scale logs reload' -a reload -d 'Read the files again; restart only the types that changed'
+complete -c tfrun -n '__fish_seen_subcommand_from reload' -l socket -r -d 'Control socket'

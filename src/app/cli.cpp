@@ -22,8 +22,13 @@ Exit status:
   64    usage error: unknown flag, bad flag value, unknown process type in a formation
   65    bad input data: a malformed Procfile, env file or tfrun.toml
   66    missing input file: no Procfile, a named env file that does not exist
+  69    start: an instance was not ready in time; ps, restart...: no tfrun start runs in this project
   70    internal error in tfrun
   71    system error: the OS refused (fork, pipe, signals)
+  74    start: writing the output failed (a full disk)
+  75    start: another tfrun start runs in this project; a control client too slow for logs -f
+  76    control protocol error (docs/control.md)
+  77    a control command from a user other than tfrun's
 
 Every option can also be set in tfrun.toml and in a TFRUN_<OPTION> variable
 (command line > environment > tfrun.toml > .foreman > defaults). The options every command shares may also
@@ -257,6 +262,70 @@ void explain_foreman_export_options(Invocation& invocation) {
   }
 }
 
+// ---- Live control of a running formation (docs/control.md): ps, restart, stop, signal, scale, logs, reload ----
+struct ControlCommands {
+  CLI::App *ps{}, *restart{}, *stop{}, *signal{}, *scale{}, *logs{}, *reload{};
+  std::string procfile, root;
+};
+
+// `only` as for define_commands: when another subcommand is invoked, these are named but get no options.
+void define_control_commands(CLI::App& app, CLI::App& start, Invocation& invocation, ControlCommands& control,
+                             std::string_view only) {
+  const auto socket_help = "control socket (default: .tfrun/control.sock in the project; docs/control.md)";
+  if (only.empty() || only == "start") {
+    start.add_option("--socket", invocation.socket, socket_help)->envname("TFRUN_SOCKET")->type_name("PATH");
+  }
+  control.ps = app.add_subcommand("ps", "list the instances of the formation running here");
+  control.restart = app.add_subcommand("restart", "restart instances (all when none is named), or start stopped ones");
+  control.stop = app.add_subcommand("stop", "stop instances (all when none is named); the formation goes on");
+  control.signal = app.add_subcommand("signal", "send a signal to instances of the formation running here");
+  control.scale = app.add_subcommand("scale", "change how many instances of each type run: web=3 worker=0");
+  control.logs = app.add_subcommand("logs", "the last lines of instances, then with -f every new one");
+  control.reload = app.add_subcommand("reload", "read the files again; restart only the types that changed");
+  if (!only.empty()) {
+    return;
+  }
+  control.ps->add_flag("--json", invocation.json, "one JSON object per instance");
+  control.signal->add_option("signal", invocation.signal_name, "HUP, SIGUSR1, 10...")->required()->type_name("SIGNAL");
+  control.scale->add_option("counts", invocation.names, "TYPE=COUNT...")->required()->type_name("TYPE=COUNT");
+  control.logs->add_flag("-f,--follow", invocation.follow, "keep printing new lines until the formation stops");
+  control.logs->add_option("-n,--lines", invocation.lines, "how many recent lines per instance (default: 10)")
+      ->type_name("N");
+  for (auto* sub :
+       {control.ps, control.restart, control.stop, control.signal, control.scale, control.logs, control.reload}) {
+    if (sub != control.scale && sub != control.reload) {
+      sub->add_option("names", invocation.names, "instances or types, wildcards allowed (web.1, web, 'w*')")
+          ->type_name("NAME");
+    }
+    sub->add_option("--socket", invocation.socket, socket_help)->envname("TFRUN_SOCKET")->type_name("PATH");
+    // `logs -f` follows, as `tail -f` does: there the Procfile is only --procfile.
+    sub->add_option(sub == control.logs ? "--procfile" : "-f,--procfile", control.procfile,
+                    "find the project from this Procfile")
+        ->type_name("FILE");
+    sub->add_option("-d,--root", control.root, "the project's directory (default: .)")->type_name("DIR");
+  }
+}
+
+Command chosen_control_command(const ControlCommands& control, Invocation& invocation) {
+  const std::pair<CLI::App*, Command> commands[] = {
+      {control.ps, Command::ps},         {control.restart, Command::restart}, {control.stop, Command::stop},
+      {control.signal, Command::signal}, {control.scale, Command::scale},     {control.logs, Command::logs},
+      {control.reload, Command::reload}};
+  for (const auto& [sub, command] : commands) {
+    if (sub->parsed()) {
+      if (!control.procfile.empty()) {
+        invocation.options.procfile = control.procfile;
+      }
+      if (!control.root.empty()) {
+        invocation.options.root = control.root;
+      }
+      return command;
+    }
+  }
+  return Command::none;
+}
+// ---- end of live control ----
+
 } // namespace
 
 Invocation parse_command_line(int argc, const char* const* argv) {
@@ -270,6 +339,8 @@ Invocation parse_command_line(int argc, const char* const* argv) {
   const std::string_view first = argc > 1 ? argv[1] : "";
   const bool names_one = first == "start" || first == "run" || first == "check" || first == "env" || first == "export";
   define_commands(app, sub, invocation, start_specs, names_one ? first : std::string_view());
+  ControlCommands control;
+  define_control_commands(app, *sub.start, invocation, control, names_one ? first : std::string_view());
   // CLI11 rejects what follows `--` in a prefix command, so `tfrun run [OPTIONS] -- CMD ARGS` is split
   // here: everything after the first `--` that follows `run` is the command, untouched.
   auto words = core::normalize_command_words(std::vector<std::string>(argv + 1, argv + argc));
@@ -300,6 +371,9 @@ Invocation parse_command_line(int argc, const char* const* argv) {
     return invocation;
   }
   invocation.command = chosen_command(sub);
+  if (invocation.command == Command::none) {
+    invocation.command = chosen_control_command(control, invocation);
+  }
   if (const auto* raw = chosen_options(sub, invocation.command)) {
     invocation.options = to_given(*raw);
   }

@@ -21,6 +21,13 @@ int dispatch(const Invocation& invocation) {
   case Command::env: return env_command(invocation);
   case Command::version: std::cout << "tfrun " << TFRUN_VERSION << '\n'; return core::exit_code::success;
   case Command::export_files: return export_command(invocation);
+  case Command::ps: return ps_command(invocation);
+  case Command::restart: return restart_command(invocation);
+  case Command::stop: return stop_command(invocation);
+  case Command::signal: return signal_command(invocation);
+  case Command::scale: return scale_command(invocation);
+  case Command::logs: return logs_command(invocation);
+  case Command::reload: return reload_command(invocation);
   case Command::none: break;
   }
   std::cerr << "tfrun: error: no command given\nRun 'tfrun --help' for more information.\n";

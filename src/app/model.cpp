@@ -61,15 +61,6 @@ std::vector<core::EnvVariable> read_env_files(const ResolvedOptions& options, co
   return core::merge_env_files(files);
 }
 
-// foreman's defaults file, read from the current directory as foreman reads it.
-core::ForemanDefaults read_foreman_defaults(core::Diagnostics& diagnostics) {
-  const std::string path = ".foreman";
-  if (const auto text = read_text_file(path)) {
-    return core::parse_foreman_defaults(*text, path, diagnostics);
-  }
-  return {};
-}
-
 std::optional<std::string> procfile_variable(const std::vector<core::EnvVariable>& variables) {
   const auto found = std::find_if(variables.rbegin(), variables.rend(),
                                   [](const core::EnvVariable& variable) { return variable.key == "PROCFILE"; });
@@ -96,6 +87,14 @@ void resolve_formation(Model& model, const LoadRequest& request) {
 }
 
 } // namespace
+
+core::ForemanDefaults read_foreman_defaults(core::Diagnostics& diagnostics) {
+  const std::string path = ".foreman";
+  if (const auto text = read_text_file(path)) {
+    return core::parse_foreman_defaults(*text, path, diagnostics);
+  }
+  return {};
+}
 
 Model load_model(const GivenOptions& given, const core::Environment& inherited, const LoadRequest& request,
                  std::ostream& diagnostics_out) {

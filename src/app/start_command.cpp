@@ -2,6 +2,8 @@
 // `tfrun start`: resolve the formation, then hand it to the supervisor.
 #include <tfrun/app/commands.hpp>
 
+#include <tfrun/app/control_client.hpp>
+
 #include <tfrun/app/errors.hpp>
 #include <tfrun/app/files.hpp>
 #include <tfrun/app/inherited_environment.hpp>
@@ -9,6 +11,7 @@
 #include <tfrun/core/settings_check.hpp>
 #include <tfrun/core/shell_command.hpp>
 #include <tfrun/engine/supervisor.hpp>
+#include <tfrun/os/control_socket.hpp>
 #include <tfrun/os/process_control.hpp>
 #include <tfrun/os/spawn.hpp>
 
@@ -19,6 +22,8 @@
 #include <iostream>
 #include <map>
 #include <memory>
+#include <sstream>
+#include <system_error>
 #include <unistd.h>
 
 namespace tfrun::app {
@@ -47,8 +52,10 @@ bool color_enabled(ColorMode mode, const core::Environment& environment) {
 // Descriptors tfrun opens besides one pipe per instance (docs/benchmarks.md, "Descriptors"), counted with
 // strace: the event loop's 3 (epoll, its eventfd, its timerfd), the signal pipe's 2, /dev/null twice (for
 // readiness commands and for every instance's stdin), and, while an instance is launched, its pipe's write
-// end and the launch's own event loop (3). Whatever tfrun already has open when it starts is added.
-constexpr std::size_t k_descriptors_of_tfrun = 3 + 2 + 2 + 1 + 3;
+// end and the launch's own event loop (3), and the control socket (docs/control.md) with one client being
+// answered (2; a client beyond the limit waits, see control_server.cpp). Whatever tfrun already has open
+// when it starts is added.
+constexpr std::size_t k_descriptors_of_tfrun = 3 + 2 + 2 + 1 + 3 + 2;
 
 using TypeEnvironments = std::map<std::string, std::shared_ptr<const std::vector<std::string>>>;
 
@@ -127,6 +134,79 @@ std::size_t name_width(const std::vector<PlannedInstance>& instances) {
   return width;
 }
 
+// Every instance of the formation, and instance 1 of every Procfile entry (what `tfrun scale` and
+// `tfrun reload` add from; a name written on two entries has two, and `scale` refuses to choose).
+void plan_formation(const Model& model, std::vector<PlannedInstance>& instances,
+                    std::vector<PlannedInstance>& type_templates) {
+  TypeEnvironments type_envs;
+  EntryArgvs entry_argvs;
+  TypeDirectories type_dirs;
+  for (const auto& instance : model.instances) {
+    instances.push_back(plan_instance(model, instance, type_envs, entry_argvs, type_dirs));
+  }
+  for (std::size_t index = 0; index < model.procfile.entries.size(); ++index) {
+    const auto& entry = model.procfile.entries[index];
+    const core::Instance first{entry.name, 1, entry.name + ".1", core::port_for(model.base_port, index, 1),
+                               entry.command, index};
+    type_templates.push_back(plan_instance(model, first, type_envs, entry_argvs, type_dirs));
+  }
+}
+
+// `tfrun reload`: the files read as `start` read them; every diagnostic becomes the answer's message.
+engine::ReloadedPlan read_again(const Invocation& invocation) {
+  engine::ReloadedPlan out;
+  std::ostringstream diagnostics;
+  try {
+    const auto model = load_model(invocation.options, inherited_environment(), LoadRequest{}, diagnostics);
+    plan_formation(model, out.instances, out.type_templates);
+  } catch (const Error& error) {
+    out.error =
+        diagnostics.str() + (std::string(error.what()).empty() ? "" : "tfrun: error: " + std::string(error.what()));
+  } catch (const std::exception& error) {
+    out.error = diagnostics.str() + "tfrun: error: " + error.what();
+  }
+  while (!out.error.empty() && out.error.back() == '\n') {
+    out.error.pop_back();
+  }
+  if (out.error.empty() && out.type_templates.empty()) {
+    out.error = "the files could not be read";
+  }
+  return out;
+}
+
+// The control socket (docs/control.md), bound before any child starts so a second `start` in the project
+// is refused before it runs anything. A project folder that cannot hold it (read-only, a path too long for
+// a socket address) falls back to the user's runtime directory; if that fails too the formation runs
+// without live control, saying so.
+os::ControlListener listen_for_control(const Invocation& invocation) {
+  const auto path = control_socket_for(invocation);
+  const bool chosen = invocation.socket || std::getenv("TFRUN_SOCKET") != nullptr;
+  std::vector<std::string> tried{path};
+  if (!chosen) {
+    tried.push_back(control_socket_for(invocation, true));
+  }
+  std::string why;
+  for (const auto& candidate : tried) {
+    try {
+      auto listener = os::listen_control_socket(candidate);
+      if (listener.replaced_stale()) {
+        std::cerr << "tfrun: warning: replaced the control socket " << candidate
+                  << ", left by a tfrun that did not exit cleanly\n";
+      }
+      return listener;
+    } catch (const os::ControlSocketBusy& busy) {
+      throw Error(core::exit_code::temporary, busy.what());
+    } catch (const std::system_error& error) {
+      why = error.what();
+    }
+  }
+  if (chosen) {
+    throw SystemError("cannot listen on the control socket: " + why);
+  }
+  std::cerr << "tfrun: warning: no live control (tfrun ps, restart, stop): " << why << '\n';
+  return {};
+}
+
 } // namespace
 
 int start_command(const Invocation& invocation) {
@@ -138,13 +218,9 @@ int start_command(const Invocation& invocation) {
     }
   }
   SupervisorPlan plan;
-  TypeEnvironments type_envs;
-  EntryArgvs entry_argvs;
-  TypeDirectories type_dirs;
-  for (const auto& instance : model.instances) {
-    plan.instances.push_back(plan_instance(model, instance, type_envs, entry_argvs, type_dirs));
-  }
+  plan_formation(model, plan.instances, plan.type_templates);
   plan.types = gated_types(model);
+  plan.reload = [invocation] { return read_again(invocation); };
   if (const auto notify = model.inherited.get("NOTIFY_SOCKET"); notify && !notify->empty()) {
     plan.notify_socket = std::string(*notify);
   }
@@ -175,8 +251,10 @@ int start_command(const Invocation& invocation) {
     std::cerr << "tfrun: warning: cannot become a child subreaper: processes that detach from their parent "
                  "will not be stopped by tfrun\n";
   }
+  auto control = listen_for_control(invocation);
+  plan.control_fd = control.release_fd();
   Supervisor supervisor(std::move(plan));
-  return supervisor.run();
+  return supervisor.run(); // `control` unlinks the socket file after the last child is gone
 }
 
 } // namespace tfrun::app

@@ -8,7 +8,12 @@ namespace tfrun::core {
 namespace {
 
 // Word lists, each word between blanks, so a lookup is one search for " WORD ".
-constexpr std::string_view k_commands = " start run check env export version ";
+constexpr std::string_view k_commands =
+    " start run check env export version ps restart stop signal scale logs reload ";
+
+// The commands that read the project's files; the others (version, and live control, whose own options
+// differ: `logs -f` follows) take their words as written.
+constexpr std::string_view k_file_commands = " start run check env export ";
 
 // Options that take a value as the next word (or attached: `-fFILE`, `--env=FILE`).
 constexpr std::string_view k_value_options =
@@ -107,6 +112,10 @@ std::vector<std::string> normalize_command_words(std::vector<std::string> words)
   std::vector<std::string> out = std::move(before);
   out.push_back(command);
   out.insert(out.end(), moved.begin(), moved.end());
+  if (!among(k_file_commands, command)) {
+    out.insert(out.end(), words.begin() + static_cast<std::ptrdiff_t>(i), words.end());
+    return out;
+  }
   while (i < words.size() && words[i] != "--") {
     if (!is_option(words[i])) {
       if (command == "run") {

@@ -59,6 +59,30 @@ constexpr Row k_rows[] = {
     {Phase::backoff, Event::stop_requested, Phase::finished, Action::none},
     {Phase::backoff, Event::kill_now, Phase::finished, Action::none},
     {Phase::backoff, Event::restart_due, Phase::pending, Action::none},
+
+    // Live control. A user stop is a stop that leaves the formation running; a user restart stops what
+    // runs and spawns it again once it is finished (the supervisor applies user_restart once more then,
+    // from finished). Asked while already stopping, the wish is recorded and nothing more is sent.
+    {Phase::pending, Event::user_stop, Phase::finished, Action::none},
+    {Phase::pending, Event::user_restart, Phase::pending, Action::none},
+    {Phase::running, Event::user_stop, Phase::stopping, Action::send_stop_signal},
+    {Phase::running, Event::user_restart, Phase::stopping, Action::send_stop_signal},
+    {Phase::running_closed, Event::user_stop, Phase::stopping_closed, Action::send_stop_signal},
+    {Phase::running_closed, Event::user_restart, Phase::stopping_closed, Action::send_stop_signal},
+    {Phase::stopping, Event::user_stop, Phase::stopping, Action::none},
+    {Phase::stopping, Event::user_restart, Phase::stopping, Action::none},
+    {Phase::killed, Event::user_stop, Phase::killed, Action::none},
+    {Phase::killed, Event::user_restart, Phase::killed, Action::none},
+    {Phase::stopping_closed, Event::user_stop, Phase::stopping_closed, Action::none},
+    {Phase::stopping_closed, Event::user_restart, Phase::stopping_closed, Action::none},
+    {Phase::killed_closed, Event::user_stop, Phase::killed_closed, Action::none},
+    {Phase::killed_closed, Event::user_restart, Phase::killed_closed, Action::none},
+    {Phase::exited, Event::user_stop, Phase::exited, Action::stop_leftovers},
+    {Phase::exited, Event::user_restart, Phase::exited, Action::stop_leftovers},
+    {Phase::finished, Event::user_stop, Phase::finished, Action::none},
+    {Phase::finished, Event::user_restart, Phase::pending, Action::queue_spawn},
+    {Phase::backoff, Event::user_stop, Phase::finished, Action::none},
+    {Phase::backoff, Event::user_restart, Phase::pending, Action::queue_spawn},
 };
 
 using Table = std::array<std::array<std::optional<InstanceTransition>, k_instance_event_count>, k_instance_phase_count>;
@@ -86,6 +110,15 @@ InstanceAction InstanceState::on(InstanceEvent event) {
     return Action::none;
   }
   phase = transition->next;
+  if (event == Event::user_stop) {
+    request = InstanceRequest::stop;
+  } else if (event == Event::user_restart) {
+    request = InstanceRequest::restart;
+  } else if (event == Event::spawned) {
+    request = InstanceRequest::none; // a new life: its exit is judged by its policy again
+  } else if (event == Event::spawn_failed && request != InstanceRequest::none) {
+    request = InstanceRequest::stop; // asked for by the user and failed: it stays down until asked again
+  }
   return transition->action;
 }
 
@@ -133,6 +166,8 @@ std::string_view to_string(InstanceEvent event) {
   case Event::restart_scheduled: return "restart_scheduled";
   case Event::restart_due: return "restart_due";
   case Event::kill_failed: return "kill_failed";
+  case Event::user_stop: return "user_stop";
+  case Event::user_restart: return "user_restart";
   }
   return "unknown";
 }
@@ -147,6 +182,23 @@ std::string_view to_string(InstanceAction action) {
   case Action::drain_output: return "drain_output";
   case Action::report_exit: return "report_exit";
   case Action::abandon: return "abandon";
+  case Action::queue_spawn: return "queue_spawn";
+  }
+  return "unknown";
+}
+
+std::string_view describe_state(const InstanceState& state) {
+  switch (state.phase) {
+  case Phase::pending: return "pending";
+  case Phase::running:
+  case Phase::running_closed: return "running";
+  case Phase::stopping:
+  case Phase::killed:
+  case Phase::stopping_closed:
+  case Phase::killed_closed: return "stopping";
+  case Phase::exited: return "draining";
+  case Phase::finished: return state.request == InstanceRequest::stop ? "stopped" : "exited";
+  case Phase::backoff: return "backoff";
   }
   return "unknown";
 }

@@ -44,6 +44,9 @@ Supervisor::Impl::Impl(SupervisorPlan plan)
 }
 
 Supervisor::Impl::~Impl() {
+  if (m_plan.control_fd >= 0) {
+    ::close(m_plan.control_fd);
+  }
   if (m_dev_null >= 0) {
     ::close(m_dev_null);
   }
@@ -55,6 +58,7 @@ int Supervisor::Impl::run() {
   std::signal(SIGPIPE, SIG_IGN);
   install_signal_handlers();
   os::unblock_all_signals();
+  open_control();
   warn_about_bound_ports();
   arm_quiet_timer();
   m_dev_null = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
@@ -65,6 +69,7 @@ int Supervisor::Impl::run() {
     asio::post(m_io, [this] { release_types(); });
   }
   m_io.run();
+  close_control();
   m_sink.finish();
   return m_exit_status.value_or(core::exit_code::success);
 }
@@ -123,7 +128,9 @@ void Supervisor::Impl::spawn_next() {
   }
   auto* child = m_spawn_queue.front();
   m_spawn_queue.pop_front();
-  spawn_child(*child);
+  if (child->state.pending()) { // queued twice (released, then restarted by the user): spawned once
+    spawn_child(*child);
+  }
   if (!m_spawn_queue.empty()) {
     // One spawn per turn of the loop, so a signal during a long start-up is handled at once.
     asio::post(m_io, [this] { spawn_next(); });
@@ -173,6 +180,7 @@ void Supervisor::Impl::spawn_child(SupervisedChild& child) {
     m_by_group.erase(old_group); // a restart: its old group is no longer this instance's
   }
   child.pid = result.pid;
+  child.abandoned = false;
   child.started_at = Clock::now();
   child.exit.reset();
   child.pipe.assign(pipe.read_fd);
@@ -266,6 +274,7 @@ void Supervisor::Impl::emit(SupervisedChild& child, const core::LinePiece& piece
   if (!child.plan.quiet) {
     m_out.add(child.source, piece);
   }
+  remember_line(child, piece); // a quiet type's lines stay available to `tfrun logs`
   if (child.readiness.log_pattern && !child.readiness.ready) {
     check_log_line(child, piece.text);
   }

@@ -4,9 +4,12 @@
 
 #include <tfrun/engine/supervisor.hpp>
 
+#include <tfrun/core/control_protocol.hpp>
 #include <tfrun/core/exit_codes.hpp>
 #include <tfrun/core/signals.hpp>
 #include <tfrun/engine/supervised_child.hpp>
+
+#include "control_session.hpp"
 #include <tfrun/os/notify.hpp>
 #include <tfrun/os/process_control.hpp>
 #include <tfrun/os/reaper.hpp>
@@ -24,7 +27,9 @@
 #include <csignal>
 #include <cstring>
 #include <deque>
+#include <list>
 #include <map>
+#include <memory>
 #include <unistd.h>
 #include <unordered_map>
 
@@ -134,6 +139,32 @@ struct Supervisor::Impl {
   void give_up_on_unkillable();
   void maybe_finish();
 
+  // The control socket (control_server.cpp): one request per connection, answered on this loop.
+  void open_control();
+  void close_control();
+  void accept_control();
+  void read_request(const std::shared_ptr<ControlSession>& session);
+  void handle_request(const std::shared_ptr<ControlSession>& session, std::string_view line);
+  void send(const std::shared_ptr<ControlSession>& session, const core::ControlResponse& response);
+  void write_next(const std::shared_ptr<ControlSession>& session);
+  void end_session(const std::shared_ptr<ControlSession>& session);
+
+  // What the control commands do (supervisor_control.cpp), each through the instance's state table.
+  [[nodiscard]] std::vector<SupervisedChild*> select(const std::shared_ptr<ControlSession>& session,
+                                                     const std::vector<std::string>& patterns);
+  [[nodiscard]] core::InstanceStatus status_of(const SupervisedChild& child) const;
+  void answer_ps(const std::shared_ptr<ControlSession>& session, const core::ControlRequest& request);
+  void answer_stop_or_restart(const std::shared_ptr<ControlSession>& session, const core::ControlRequest& request);
+  void answer_signal(const std::shared_ptr<ControlSession>& session, const core::ControlRequest& request);
+  void answer_logs(const std::shared_ptr<ControlSession>& session, const core::ControlRequest& request);
+  void remember_line(SupervisedChild& child, const core::LinePiece& piece);
+  void answer_reload(const std::shared_ptr<ControlSession>& session);
+  void answer_scale(const std::shared_ptr<ControlSession>& session, const core::ControlRequest& request);
+  void add_instance(const std::string& type, int number, int port);
+  void user_request(SupervisedChild& child, InstanceEvent event);
+  void queue_spawn(SupervisedChild& child);
+  void report_user_exit(SupervisedChild& child);
+
   SupervisorPlan m_plan;
   asio::io_context m_io;
   asio::signal_set m_signals;
@@ -181,6 +212,15 @@ struct Supervisor::Impl {
   bool m_unkillable_armed = false;
   bool m_done = false;
   std::optional<int> m_exit_status;
+  std::unique_ptr<asio::local::stream_protocol::acceptor> m_control;
+  std::list<std::shared_ptr<ControlSession>> m_sessions;
+  // `logs -f` clients and the instances each follows (empty: every instance, including ones added later).
+  struct LogFollower {
+    std::shared_ptr<ControlSession> session;
+    std::vector<const SupervisedChild*> instances;
+  };
+  std::list<LogFollower> m_followers;
+  std::uint64_t m_line_seq = 0;
 };
 
 } // namespace tfrun::engine

@@ -110,8 +110,9 @@ void Supervisor::Impl::on_reaped(pid_t pid, const core::ProcessExit& exit) {
 
 void Supervisor::Impl::on_exit_known(SupervisedChild& child, const core::ProcessExit& exit) {
   child.exit = exit;
-  if (m_stopping || child.spawn_failed) {
-    return; // part of the shutdown (or tfrun's own failure): no policy to ask
+  child.last_exit = exit;
+  if (m_stopping || child.spawn_failed || child.state.request != core::InstanceRequest::none) {
+    return; // part of the shutdown, tfrun's own failure, or asked for by the user: no policy to ask
   }
   const auto uptime = std::chrono::duration_cast<core::Duration>(Clock::now() - child.started_at);
   child.verdict = core::judge_exit(child.plan.policy, child.restarts, exit, uptime);
@@ -131,6 +132,9 @@ void Supervisor::Impl::stop_if_verdict_says(SupervisedChild& child) {
 }
 
 void Supervisor::Impl::apply(SupervisedChild& child, InstanceEvent event) {
+  if (event == InstanceEvent::spawned) {
+    ++child.lives;
+  }
   const bool was_finished = child.state.finished();
   const auto action = child.state.on(event);
   if (child.state.finished() != was_finished) {
@@ -138,6 +142,7 @@ void Supervisor::Impl::apply(SupervisedChild& child, InstanceEvent event) {
   }
   switch (action) {
   case InstanceAction::none: break;
+  case InstanceAction::queue_spawn: queue_spawn(child); break;
   case InstanceAction::send_stop_signal:
     send_to_child(child, child.plan.stop_signal);
     send_to_child(child, SIGCONT); // a stopped process cannot act on the stop signal
@@ -179,6 +184,7 @@ void Supervisor::Impl::apply(SupervisedChild& child, InstanceEvent event) {
 void Supervisor::Impl::abandon(SupervisedChild& child) {
   m_out.system_line("warning: " + child.plan.name + " (pid " + std::to_string(child.pid) +
                     ") is still running after SIGKILL; tfrun stops waiting for it");
+  child.abandoned = true;
   m_by_pid.erase(child.pid);
   boost::system::error_code ignored;
   child.pipe.close(ignored);
@@ -197,6 +203,11 @@ void Supervisor::Impl::arm_grace(SupervisedChild& child) {
 
 void Supervisor::Impl::report_exit(SupervisedChild& child) {
   child.kill_timer.cancel();
+  if (child.state.request != core::InstanceRequest::none) {
+    report_user_exit(child);
+    maybe_finish();
+    return;
+  }
   const auto exit = child.exit.value_or(core::ProcessExit{});
   auto verdict = std::exchange(child.verdict, std::nullopt);
   if (verdict && !(m_stopping && verdict->outcome == core::ExitOutcome::restart)) {
@@ -258,8 +269,8 @@ void Supervisor::Impl::schedule_restart(SupervisedChild& child, core::Duration d
   apply(child, InstanceEvent::restart_scheduled);
   child.restart_timer.expires_after(delay);
   child.restart_timer.async_wait([this, &child](const boost::system::error_code& ec) {
-    if (ec || m_stopping) {
-      return;
+    if (ec || m_stopping || child.state.phase != core::InstancePhase::backoff) {
+      return; // cancelled, or a user's request took the instance elsewhere
     }
     apply(child, InstanceEvent::restart_due);
     spawn_child(child);

@@ -55,9 +55,16 @@ else
   fail "bash: complete -p tfrun: got '$registered'"
 fi
 
-case_bash 'tfrun st<TAB>' 'start' 'tfrun st' tfrun st
-case_bash 'tfrun <TAB>' 'start run check env export version' 'tfrun ' tfrun ''
+case_bash 'tfrun st<TAB>' 'start stop' 'tfrun st' tfrun st
+case_bash 'tfrun re<TAB>' 'restart reload' 'tfrun re' tfrun re
+case_bash 'tfrun <TAB>' 'start run check env export version ps restart stop signal scale logs reload' 'tfrun ' tfrun ''
+case_bash 'tfrun restart <TAB> (no formation runs)' 'web worker web.1 worker.1' 'tfrun restart ' tfrun restart ''
+case_bash 'tfrun signal <TAB>' 'HUP INT QUIT TERM USR1 USR2 WINCH CONT STOP KILL' 'tfrun signal ' tfrun signal ''
+case_bash 'tfrun signal HUP w<TAB>' 'web worker web.1 worker.1' 'tfrun signal HUP w' tfrun signal HUP w
+case_bash 'tfrun ps --j<TAB>' '--json' 'tfrun ps --j' tfrun ps --j
+case_bash 'tfrun scale w<TAB>' 'web worker web= worker=' 'tfrun scale w' tfrun scale w
 case_bash 'tfrun start --co<TAB>' '--color --concurrency' 'tfrun start --co' tfrun start --co
+case_bash 'tfrun logs -f w<TAB> (-f follows)' 'web worker web.1 worker.1' 'tfrun logs -f w' tfrun logs -f w
 case_bash 'tfrun start --color <TAB>' 'auto always never' 'tfrun start --color ' tfrun start --color ''
 # bash splits at `=` (COMP_WORDBREAKS): the reply replaces only the part after it.
 case_bash 'tfrun start --color=al<TAB>' 'always' 'tfrun start --color=al' tfrun start --color = al
@@ -81,7 +88,7 @@ case_bash 'tfrun env --procfile=other/Procfile <TAB>' 'api.1' 'tfrun env --procf
 # The shared options may come before the command.
 case_bash 'tfrun -f other<TAB>' 'other' 'tfrun -f other' tfrun -f other
 case_bash 'tfrun --app-<TAB>' '--app-root' 'tfrun --app-' tfrun --app-
-case_bash 'tfrun -e .env <TAB>' 'start run check env export version' 'tfrun -e .env ' tfrun -e .env ''
+case_bash 'tfrun -e .env <TAB>' 'start run check env export version ps restart stop signal scale logs reload' 'tfrun -e .env ' tfrun -e .env ''
 case_bash 'tfrun -f other/Procfile start <TAB>' 'api api= all=' 'tfrun -f other/Procfile start ' \
   tfrun -f other/Procfile start ''
 

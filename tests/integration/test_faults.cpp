@@ -196,3 +196,27 @@ TEST_CASE("faults: a leftover SIGKILL cannot end is named, and the stop still en
   REQUIRE(status);
   CHECK(*status == 128 + SIGTERM);
 }
+
+TEST_CASE("faults: an instance `tfrun stop` cannot end is shown as abandoned, and the formation goes on") {
+  if (::geteuid() != 0 || !runnable_by_others(test_child())) {
+    WARN("not root, or the test child is out of another user's reach (a private build directory): skipped");
+    return;
+  }
+  TempDir dir;
+  dir.write("Procfile", "web: exec " + install_unkillable(dir) + " setuid-hold\nother: exec " + test_child() +
+                            " report\n");
+  Tfrun tfrun({"start", "--no-timestamp", "--color", "never", "-t", "0.2"}, as_nobody(dir));
+  REQUIRE(tfrun.wait_for_line(R"(web\.1 +\| held)"));
+  REQUIRE(tfrun.wait_for_line(R"(other\.1 +\| ready)"));
+  const auto stopped = run_tfrun({"stop", "web"}, as_nobody(dir), 10s);
+  CHECK(stopped.status == 0);
+  REQUIRE(tfrun.wait_for_line(R"(warning: web\.1 \(pid \d+\) is still running after SIGKILL; tfrun stops waiting)"));
+  const auto ps = run_tfrun({"ps", "web"}, as_nobody(dir), 10s);
+  CHECK(ps.status == 0);
+  CHECK(std::regex_search(ps.out, std::regex(R"(web\.1 +\d+ +abandoned )")));
+  CHECK(run_tfrun({"ps", "other"}, as_nobody(dir), 10s).out.find("running") != std::string::npos);
+  tfrun.send_signal(SIGTERM);
+  const auto status = tfrun.wait_for_exit(10s);
+  REQUIRE(status);
+  CHECK(*status == 128 + SIGTERM);
+}

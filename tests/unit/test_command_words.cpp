@@ -64,3 +64,12 @@ TEST_CASE("command words: option values are never rewritten", "[command_words]")
   CHECK(normalize_command_words({"start", "-e", "--no-color", "-f", "-c"}) ==
         Words{"start", "-e", "--no-color", "-f", "-c"});
 }
+
+TEST_CASE("command words: a live-control command keeps its own options as written", "[command_words]") {
+  // `logs -f` follows; it is not the Procfile option, so it must not swallow the next word.
+  CHECK(normalize_command_words({"logs", "-f", "-n", "1", "worker"}) == Words{"logs", "-f", "-n", "1", "worker"});
+  CHECK(normalize_command_words({"ps", "--no-color", "--json"}) == Words{"ps", "--no-color", "--json"});
+  // The project may still be named before the command.
+  CHECK(normalize_command_words({"-f", "Procfile.dev", "ps"}) == Words{"ps", "-f", "Procfile.dev"});
+  CHECK(normalize_command_words({"--no-colour", "restart", "web"}) == Words{"restart", "web"});
+}

@@ -227,3 +227,80 @@ TEST_CASE("instance state: alive() is exactly the phases with an unreaped proces
   CHECK(alive == std::set<std::string_view>{"running", "stopping", "killed", "running_closed", "stopping_closed",
                                             "killed_closed"});
 }
+
+TEST_CASE("instance state: a user request is taken in every phase, and signals only what is alive",
+          "[instance_state]") {
+  for (const auto phase : all_phases()) {
+    for (const auto event : {Event::user_stop, Event::user_restart}) {
+      INFO(to_string(phase) << " on " << to_string(event));
+      const auto transition = instance_transition(phase, event);
+      REQUIRE(transition.has_value());
+      InstanceState state{phase};
+      const auto action = state.on(event);
+      CHECK((action != Action::send_stop_signal || InstanceState{phase}.alive()));
+      CHECK((action != Action::queue_spawn || state.phase == Phase::pending));
+      CHECK(state.request == (event == Event::user_stop ? InstanceRequest::stop : InstanceRequest::restart));
+    }
+  }
+}
+
+TEST_CASE("instance state: queue_spawn only starts what has no process", "[instance_state]") {
+  for (const auto phase : all_phases()) {
+    for (const auto event : all_events()) {
+      const auto transition = instance_transition(phase, event);
+      if (transition && transition->action == Action::queue_spawn) {
+        INFO(to_string(phase) << " on " << to_string(event));
+        CHECK((phase == Phase::finished || phase == Phase::backoff));
+        CHECK(transition->next == Phase::pending);
+      }
+    }
+  }
+}
+
+TEST_CASE("instance state: a user restart from any phase leads to a new life, no signal after the reap",
+          "[instance_state]") {
+  for (const auto phase : all_phases()) {
+    INFO(to_string(phase));
+    InstanceState state{phase};
+    (void)state.on(Event::user_restart);
+    (void)state.on(Event::grace_expired);
+    if (state.alive()) {
+      (void)state.on(Event::reaped);
+    }
+    if (output_open(state.phase)) {
+      CHECK(to_string(state.on(Event::pipe_closed)) == "report_exit");
+    }
+    if (state.finished()) {
+      CHECK(state.request == InstanceRequest::restart);
+      CHECK(to_string(state.on(Event::user_restart)) == "queue_spawn"); // what the supervisor does after the report
+    }
+    CHECK(to_string(state.phase) == "pending");
+    CHECK(to_string(state.on(Event::spawned)) == "none");
+    CHECK(state.request == InstanceRequest::none);
+  }
+}
+
+TEST_CASE("instance state: stopped by the user, started again by a restart", "[instance_state]") {
+  InstanceState state;
+  (void)state.on(Event::spawned);
+  CHECK(to_string(state.on(Event::user_stop)) == "send_stop_signal");
+  CHECK(to_string(state.on(Event::user_stop)) == "none"); // asked twice: one signal
+  CHECK(to_string(state.on(Event::reaped)) == "drain_output");
+  CHECK(to_string(state.on(Event::pipe_closed)) == "report_exit");
+  CHECK(describe_state(state) == "stopped");
+  CHECK(to_string(state.on(Event::user_restart)) == "queue_spawn");
+  CHECK(describe_state(state) == "pending");
+  (void)state.on(Event::spawned);
+  CHECK(describe_state(state) == "running");
+  CHECK(state.request == InstanceRequest::none);
+}
+
+TEST_CASE("instance state: a restart asked for that cannot spawn stays down", "[instance_state]") {
+  walk({{Event::user_stop, Phase::finished, Action::none},
+        {Event::user_restart, Phase::pending, Action::queue_spawn},
+        {Event::spawn_failed, Phase::finished, Action::report_exit}});
+  InstanceState state{Phase::pending, InstanceRequest::restart};
+  (void)state.on(Event::spawn_failed);
+  CHECK(state.request == InstanceRequest::stop);
+  CHECK(describe_state(state) == "stopped");
+}

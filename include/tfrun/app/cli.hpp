@@ -4,13 +4,29 @@
 
 #include <tfrun/app/options.hpp>
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
 
 namespace tfrun::app {
 
-enum class Command { none, start, run, check, env, export_files, version };
+enum class Command {
+  none,
+  start,
+  run,
+  check,
+  env,
+  export_files,
+  version,
+  ps,
+  restart,
+  stop,
+  signal,
+  scale,
+  logs,
+  reload
+};
 
 // `tfrun export FORMAT DIR` and its own flags.
 struct ExportRequest {
@@ -38,6 +54,12 @@ struct Invocation {
   std::optional<std::string> signal_target; // run: group | main
   ExportRequest export_request;
   std::vector<std::string> warnings; // printed before the command runs
+  // Live control (docs/control.md): instance or type patterns, the signal of `signal`, and the socket.
+  std::vector<std::string> names;
+  std::string signal_name;
+  std::optional<std::string> socket;
+  bool follow = false;               // logs -f
+  std::optional<std::int64_t> lines; // logs -n
   // A message CLI11 produced for --help/--version (exit 0) or a usage error (exit 64).
   std::optional<std::string> early_output;
   int early_status = 0;

@@ -5,6 +5,7 @@
 #include <tfrun/app/options.hpp>
 #include <tfrun/core/diagnostics.hpp>
 #include <tfrun/core/environment.hpp>
+#include <tfrun/core/foreman_defaults.hpp>
 #include <tfrun/core/formation.hpp>
 #include <tfrun/core/procfile.hpp>
 #include <tfrun/core/settings.hpp>
@@ -46,5 +47,8 @@ struct LoadRequest {
 // Where the instances of `type` run: the app's root, or the type's tfrun.toml `cwd` under it. Throws
 // MissingFileError naming tfrun.toml's line when that is not a directory.
 [[nodiscard]] std::string working_directory_of(const Model& model, const std::string& type);
+
+// foreman's `.foreman`, read from the current directory as foreman reads it (absent: no defaults).
+[[nodiscard]] core::ForemanDefaults read_foreman_defaults(core::Diagnostics& diagnostics);
 
 } // namespace tfrun::app

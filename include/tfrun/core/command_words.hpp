@@ -16,7 +16,8 @@ namespace tfrun::core {
 // - `--no-color`/`--no-colour` become `--color=never`, `--colour` is `--color`, and a bare `--color` (not
 //   followed by auto, always or never) is `--color=always`;
 // - `-c` followed by a NAME=N item stays honcho's `--concurrency`; a bare `-c` is foreman's `--color`.
-// Nothing after `--` and nothing from `run`'s command word on is touched.
+// Nothing after `--` and nothing from `run`'s command word on is touched. After a live-control command
+// (`ps`, `logs`...) nothing is rewritten: its options are its own (`logs -f` follows).
 [[nodiscard]] std::vector<std::string> normalize_command_words(std::vector<std::string> words);
 
 } // namespace tfrun::core

@@ -38,8 +38,12 @@ enum class InstanceEvent {
   restart_scheduled, // the restart policy wants it again, after a delay
   restart_due,       // the delay is over: spawn it again
   kill_failed,       // still not reaped well after SIGKILL (uninterruptible sleep, or not tfrun's to kill)
+  // Live control (docs/control.md). The user's wish is remembered in InstanceState::request until the
+  // next life begins: a stopped instance stays down, a restarted one is spawned again once finished.
+  user_stop,    // `tfrun stop NAME`
+  user_restart, // `tfrun restart NAME`: stop it if it runs, then start it (also after a user stop or an exit)
 };
-inline constexpr std::size_t k_instance_event_count = 10;
+inline constexpr std::size_t k_instance_event_count = 12;
 
 enum class InstanceAction {
   none,
@@ -50,7 +54,12 @@ enum class InstanceAction {
   drain_output,     // reaped, output still open: keep reading until EOF
   report_exit,      // reaped and drained: the `system` line, then the formation policy looks at the exit
   abandon,          // SIGKILL did not end it: name it, stop waiting for it and for its output
+  queue_spawn,      // a user restart of an instance that is not running: spawn it (again) now
 };
+
+// What the user asked of an instance through the control socket, until its next life starts. Its exit is
+// then not judged by the lifecycle policy (it neither restarts by policy nor stops the formation).
+enum class InstanceRequest { none, stop, restart };
 
 struct InstanceTransition {
   InstancePhase next;
@@ -62,6 +71,7 @@ struct InstanceTransition {
 
 struct InstanceState {
   InstancePhase phase = InstancePhase::pending;
+  InstanceRequest request = InstanceRequest::none;
 
   // Applies `event` and returns what the runtime must do (none when refused).
   InstanceAction on(InstanceEvent event);
@@ -74,5 +84,7 @@ struct InstanceState {
 [[nodiscard]] std::string_view to_string(InstancePhase phase);
 [[nodiscard]] std::string_view to_string(InstanceEvent event);
 [[nodiscard]] std::string_view to_string(InstanceAction action);
+// What `tfrun ps` shows: running, stopping, draining, pending, backoff, stopped (by the user), exited.
+[[nodiscard]] std::string_view describe_state(const InstanceState& state);
 
 } // namespace tfrun::core

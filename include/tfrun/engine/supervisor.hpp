@@ -11,6 +11,7 @@
 #include <tfrun/core/start_gate.hpp>
 #include <tfrun/engine/log_output.hpp>
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -59,13 +60,23 @@ struct PlannedInstance {
   }
 };
 
+// The files read again for `tfrun reload`: the instances and type templates they give now, or why not.
+struct ReloadedPlan {
+  std::string error; // empty when the files were read; else what is wrong with them (nothing changes)
+  std::vector<PlannedInstance> instances;
+  std::vector<PlannedInstance> type_templates;
+};
+
 struct SupervisorPlan {
   std::vector<PlannedInstance> instances;
   core::Duration quiet_period{1000};
   core::LogFormat log_format = core::LogFormat::text;
   core::TextStyle style;
-  std::vector<core::GatedType> types;       // every Procfile type, with its dependencies, in Procfile order
-  std::optional<std::string> notify_socket; // tfrun's own NOTIFY_SOCKET: told READY=1 and STOPPING=1
+  std::vector<core::GatedType> types;          // every Procfile type, with its dependencies, in Procfile order
+  std::optional<std::string> notify_socket;    // tfrun's own NOTIFY_SOCKET: told READY=1 and STOPPING=1
+  int control_fd = -1;                         // a listening control socket (docs/control.md), or none
+  std::vector<PlannedInstance> type_templates; // TYPE.1 of every Procfile type: what `tfrun scale` adds from
+  std::function<ReloadedPlan()> reload;        // reads the files again (`tfrun reload`)
 };
 
 class Supervisor {

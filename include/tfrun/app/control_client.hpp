@@ -1,0 +1,26 @@
+// SPDX-License-Identifier: MIT
+// The client side of the control socket, shared by `ps`, `restart`, `stop` and `signal`.
+#pragma once
+
+#include <tfrun/app/cli.hpp>
+#include <tfrun/core/control_protocol.hpp>
+
+#include <functional>
+#include <string>
+
+namespace tfrun::app {
+
+// --socket, else TFRUN_SOCKET, else the project's own (docs/control.md), from where `start` finds
+// tfrun.toml and the Procfile. `for_listening`: the path `start` binds (the client also tries the fallback).
+[[nodiscard]] std::string control_socket_for(const Invocation& invocation, bool fallback_only = false);
+
+// Sends `request` to the formation running here and passes every response line to `on_response` until the
+// answer is complete. Throws an Error with the exit status of docs/exit-status.md for an `error` answer,
+// or when no tfrun runs here.
+void exchange(const Invocation& invocation, const core::ControlRequest& request,
+              const std::function<void(const core::ControlResponse&, const std::string& line)>& on_response);
+
+// An exit status for each error of the protocol (docs/control.md).
+[[nodiscard]] int exit_status_of(core::ControlErrorCode code);
+
+} // namespace tfrun::app

@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: MIT
+#include <tfrun/app/control_client.hpp>
+
+#include <tfrun/app/errors.hpp>
+#include <tfrun/app/model.hpp>
+#include <tfrun/app/options_resolution.hpp>
+#include <tfrun/os/control_socket.hpp>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace tfrun::app {
+namespace {
+
+void write_all(int fd, const std::string& text) {
+  std::size_t done = 0;
+  while (done < text.size()) {
+    const auto wrote = ::send(fd, text.data() + done, text.size() - done, MSG_NOSIGNAL);
+    if (wrote < 0 && errno == EINTR) {
+      continue;
+    }
+    if (wrote < 0 && (errno == EPIPE || errno == ECONNRESET)) {
+      return; // the formation answered at once (a refusal) and closed: the answer is still there to read
+    }
+    if (wrote <= 0) {
+      throw SystemError(std::string("cannot send the request: ") + std::strerror(errno));
+    }
+    done += static_cast<std::size_t>(wrote);
+  }
+}
+
+int connect_or_throw(const Invocation& invocation) {
+  auto path = control_socket_for(invocation);
+  auto fd = os::connect_control_socket(path);
+  const int error = errno; // the project's own socket says why; the fallback is only a second chance
+  if (!fd && !invocation.socket && std::getenv("TFRUN_SOCKET") == nullptr) {
+    const auto fallback = control_socket_for(invocation, true);
+    if (auto other = os::connect_control_socket(fallback)) {
+      fd = other;
+    }
+  }
+  if (!fd) {
+    if (error == EACCES || error == EPERM) {
+      throw Error(exit_status_of(core::ControlErrorCode::refused),
+                  "cannot reach the formation at " + path + ": " + std::strerror(error));
+    }
+    throw Error(exit_status_of(core::ControlErrorCode::no_formation),
+                "no tfrun start is running here (no one listens on " + path + ")");
+  }
+  return *fd;
+}
+
+} // namespace
+
+std::string control_socket_for(const Invocation& invocation, bool fallback_only) {
+  if (invocation.socket) {
+    return *invocation.socket;
+  }
+  if (const char* env = std::getenv("TFRUN_SOCKET"); env != nullptr && *env != '\0') {
+    return env;
+  }
+  // The project as `start` finds it, `.foreman` included (what is wrong in it, `start` says).
+  core::Diagnostics ignored;
+  return os::control_socket_path(settings_dir_for(invocation.options, read_foreman_defaults(ignored)), fallback_only);
+}
+
+int exit_status_of(core::ControlErrorCode code) {
+  switch (code) {
+  case core::ControlErrorCode::no_formation: return core::exit_code::unavailable;
+  case core::ControlErrorCode::refused: return core::exit_code::no_permission;
+  case core::ControlErrorCode::bad_input: return core::exit_code::data;
+  case core::ControlErrorCode::too_slow:
+  case core::ControlErrorCode::shutting_down: return core::exit_code::temporary;
+  case core::ControlErrorCode::request_too_large:
+  case core::ControlErrorCode::bad_request:
+  case core::ControlErrorCode::unsupported_version: return core::exit_code::protocol;
+  case core::ControlErrorCode::unknown_command:
+  case core::ControlErrorCode::unknown_name:
+  case core::ControlErrorCode::bad_signal:
+  case core::ControlErrorCode::bad_scale: return core::exit_code::usage;
+  }
+  return core::exit_code::internal;
+}
+
+void exchange(const Invocation& invocation, const core::ControlRequest& request,
+              const std::function<void(const core::ControlResponse&, const std::string& line)>& on_response) {
+  const int fd = connect_or_throw(invocation);
+  struct Closer {
+    int fd;
+    ~Closer() { ::close(fd); }
+  } closer{fd};
+  write_all(fd, core::render_control_request(request));
+  std::string pending;
+  char chunk[16384];
+  for (;;) {
+    std::size_t newline;
+    while ((newline = pending.find('\n')) != std::string::npos) {
+      const std::string line = pending.substr(0, newline + 1);
+      pending.erase(0, newline + 1);
+      const auto response = core::parse_response(std::string_view(line).substr(0, line.size() - 1));
+      if (!response) {
+        throw Error(core::exit_code::protocol, "the formation answered something this tfrun does not understand");
+      }
+      if (const auto* error = std::get_if<core::ControlError>(&*response)) {
+        throw Error(exit_status_of(error->code), error->message);
+      }
+      on_response(*response, line);
+      if (std::holds_alternative<core::ControlDone>(*response)) {
+        return;
+      }
+    }
+    const auto got = ::read(fd, chunk, sizeof chunk);
+    if (got < 0 && errno == EINTR) {
+      continue;
+    }
+    if (got <= 0) {
+      throw Error(exit_status_of(core::ControlErrorCode::no_formation),
+                  "the formation closed the connection before answering (it may have stopped)");
+    }
+    pending.append(chunk, static_cast<std::size_t>(got));
+  }
+}
+
+} // namespace tfrun::app

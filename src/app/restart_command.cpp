@@ -1,0 +1,33 @@
+// SPDX-License-Identifier: MIT
+// `tfrun restart [NAME...]` and `tfrun stop [NAME...]`: ask the formation running here to restart or
+// stop instances; no name means every instance (docs/control.md).
+#include <tfrun/app/commands.hpp>
+
+#include <tfrun/app/control_client.hpp>
+#include <tfrun/core/exit_codes.hpp>
+
+#include <iostream>
+
+namespace tfrun::app {
+namespace {
+
+int ask(const Invocation& invocation, core::ControlCommand command) {
+  core::ControlRequest request;
+  request.command = command;
+  request.names = invocation.names;
+  exchange(invocation, request, [&](const core::ControlResponse& response, const std::string&) {
+    if (const auto* action = std::get_if<core::ControlAction>(&response)) {
+      std::cout << action->name << ": " << action->action << '\n';
+    }
+  });
+  std::cout << std::flush;
+  return core::exit_code::success;
+}
+
+} // namespace
+
+int restart_command(const Invocation& invocation) { return ask(invocation, core::ControlCommand::restart); }
+
+int stop_command(const Invocation& invocation) { return ask(invocation, core::ControlCommand::stop); }
+
+} // namespace tfrun::app

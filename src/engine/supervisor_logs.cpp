@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: MIT
+// `tfrun logs [-f] [-n N] [NAME...]` (docs/control.md): the last lines of each instance from its bounded
+// ring, merged in the order they arrived, then (with -f) every new line as it arrives. A follower's lines
+// go through its bounded queue like any answer: one that stops reading is dropped (`too_slow`), and the
+// formation's own output never waits for it.
+#include "supervisor_impl.hpp"
+
+#include <boost/asio/buffer.hpp>
+
+#include <queue>
+
+namespace tfrun::engine {
+namespace {
+
+constexpr std::int64_t k_default_log_lines = 10;
+
+} // namespace
+
+void Supervisor::Impl::remember_line(SupervisedChild& child, const core::LinePiece& piece) {
+  if (piece.continuation) {
+    return; // the rest of a line cut into chunks: its start is kept, which is what a reader looks for
+  }
+  if (!child.recent) {
+    child.recent = std::make_unique<RecentLines>();
+  }
+  child.recent->add(++m_line_seq, piece.text, RecentLines::bytes_per_instance(m_children.size()));
+  for (auto it = m_followers.begin(); it != m_followers.end();) {
+    const auto& follower = *it++; // send() may drop the session, which removes this entry from the list
+    if (follower.instances.empty() ||
+        std::find(follower.instances.begin(), follower.instances.end(), &child) != follower.instances.end()) {
+      const auto session = follower.session; // a copy: the entry may be gone before send() returns
+      send(session, core::ControlLogLine{child.plan.name, std::string(piece.text)});
+    }
+  }
+}
+
+void Supervisor::Impl::answer_logs(const std::shared_ptr<ControlSession>& session,
+                                   const core::ControlRequest& request) {
+  const auto chosen = select(session, request.names);
+  if (chosen.empty()) {
+    return;
+  }
+  // The last N lines of each instance, merged by sequence number.
+  const auto wanted = static_cast<std::size_t>(request.lines.value_or(k_default_log_lines));
+  struct Next {
+    std::uint64_t seq;
+    const SupervisedChild* child;
+    std::size_t index;
+    bool operator>(const Next& other) const { return seq > other.seq; }
+  };
+  std::priority_queue<Next, std::vector<Next>, std::greater<>> order;
+  for (const auto* child : chosen) {
+    if (!child->recent) {
+      continue;
+    }
+    const auto& lines = child->recent->lines;
+    const auto first = lines.size() > wanted ? lines.size() - wanted : 0;
+    if (first < lines.size()) {
+      order.push({lines[first].seq, child, first});
+    }
+  }
+  while (!order.empty() && !session->dropped) {
+    const auto next = order.top();
+    order.pop();
+    const auto& lines = next.child->recent->lines;
+    send(session, core::ControlLogLine{next.child->plan.name, lines[next.index].text});
+    if (next.index + 1 < lines.size()) {
+      order.push({lines[next.index + 1].seq, next.child, next.index + 1});
+    }
+  }
+  if (!request.follow) {
+    send(session, core::ControlDone{});
+    return;
+  }
+  if (session->dropped) {
+    return;
+  }
+  LogFollower follower{session, {}};
+  if (!request.names.empty()) {
+    follower.instances.assign(chosen.begin(), chosen.end());
+  }
+  m_followers.push_back(std::move(follower));
+  // A follower never sends more; reading its end tells tfrun when it goes away.
+  session->socket.async_read_some(asio::buffer(session->chunk),
+                                  [this, session](const boost::system::error_code& ec, std::size_t) {
+                                    if (ec && !session->closed && !m_done) {
+                                      end_session(session);
+                                    }
+                                  });
+}
+
+} // namespace tfrun::engine
