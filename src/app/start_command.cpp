@@ -146,7 +146,7 @@ void plan_formation(const Model& model, std::vector<PlannedInstance>& instances,
   }
   for (std::size_t index = 0; index < model.procfile.entries.size(); ++index) {
     const auto& entry = model.procfile.entries[index];
-    const core::Instance first{entry.name, 1, entry.name + ".1", core::port_for(model.base_port, index, 1),
+    const core::Instance first{entry.name,    1,    entry.name + ".1", core::port_for(model.base_port, index, 1),
                                entry.command, index};
     type_templates.push_back(plan_instance(model, first, type_envs, entry_argvs, type_dirs));
   }

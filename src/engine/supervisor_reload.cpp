@@ -20,7 +20,7 @@ std::string fingerprint(const PlannedInstance& plan) {
     }
   }
   out += '\0' + plan.directory() + '\0' + std::to_string(plan.stop_signal) + '\0' +
-                    std::to_string(plan.timeout.count()) + '\0' + std::to_string(static_cast<int>(plan.signal_target));
+         std::to_string(plan.timeout.count()) + '\0' + std::to_string(static_cast<int>(plan.signal_target));
   const auto& policy = plan.policy;
   out += '\0' + std::to_string(static_cast<int>(policy.restart)) + ',' + std::to_string(policy.restart_delay.count()) +
          ',' + std::to_string(policy.max_restart_delay.count()) + ',' + std::to_string(policy.healthy_after.count()) +

@@ -203,8 +203,8 @@ TEST_CASE("faults: an instance `tfrun stop` cannot end is shown as abandoned, an
     return;
   }
   TempDir dir;
-  dir.write("Procfile", "web: exec " + install_unkillable(dir) + " setuid-hold\nother: exec " + test_child() +
-                            " report\n");
+  dir.write("Procfile",
+            "web: exec " + install_unkillable(dir) + " setuid-hold\nother: exec " + test_child() + " report\n");
   Tfrun tfrun({"start", "--no-timestamp", "--color", "never", "-t", "0.2"}, as_nobody(dir));
   REQUIRE(tfrun.wait_for_line(R"(web\.1 +\| held)"));
   REQUIRE(tfrun.wait_for_line(R"(other\.1 +\| ready)"));

@@ -115,7 +115,7 @@ struct SupervisedChild {
   // What its lifecycle policy said, decided when the exit happened (so the formation's status follows
   // the order in which processes exited) and carried out once its output is drained.
   std::optional<core::ExitVerdict> verdict;
-  bool abandoned = false; // still there after SIGKILL; tfrun stopped waiting for it (until its next life)
+  bool abandoned = false;    // still there after SIGKILL; tfrun stopped waiting for it (until its next life)
   bool spawn_failed = false; // tfrun could not make the process (pipe or fork): the formation stops
   enum class KillCause { none, grace_expired, asked } kill_cause = KillCause::none;
   core::RestartHistory restarts;
