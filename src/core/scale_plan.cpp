@@ -49,7 +49,9 @@ plan_scale(const std::vector<std::pair<std::string, std::int64_t>>& wanted, cons
     return bad_scale("scale needs at least one TYPE=COUNT");
   }
   std::vector<ScaleStep> steps;
-  for (const auto& [name, count] : wanted) {
+  for (const auto& item : wanted) {
+    const std::string& name = item.first; // not a structured binding: the lambda below captures it
+    const std::int64_t count = item.second;
     const auto type = std::find_if(types.begin(), types.end(), [&](const auto& t) { return t.name == name; });
     if (type == types.end()) {
       return ControlError{ControlErrorCode::unknown_name, "no type '" + name + "' in the Procfile"};
