@@ -53,9 +53,10 @@ bool color_enabled(ColorMode mode, const core::Environment& environment) {
 // strace: the event loop's 3 (epoll, its eventfd, its timerfd), the signal pipe's 2, /dev/null twice (for
 // readiness commands and for every instance's stdin), and, while an instance is launched, its pipe's write
 // end and the launch's own event loop (3), and the control socket (docs/control.md) with one client being
-// answered (2; a client beyond the limit waits, see control_server.cpp). Whatever tfrun already has open
-// when it starts is added.
-constexpr std::size_t k_descriptors_of_tfrun = 3 + 2 + 2 + 1 + 3 + 2;
+// answered (2; a client beyond the limit waits, see control_server.cpp), and the two a launch places a
+// child's stdin and output in (os::reserve_launch_descriptors). Whatever tfrun already has open when it
+// starts is added.
+constexpr std::size_t k_descriptors_of_tfrun = 3 + 2 + 2 + 1 + 3 + 2 + 2;
 
 using TypeEnvironments = std::map<std::string, std::shared_ptr<const std::vector<std::string>>>;
 
@@ -234,6 +235,7 @@ int start_command(const Invocation& invocation) {
     throw SystemError(std::string("cannot open /dev/null: ") + std::strerror(errno) +
                       " (every instance gets it as its stdin)");
   }
+  os::reserve_launch_descriptors();
   const auto file_limit = os::raise_open_file_limit();
   // One pipe end per instance, one more per instance told to notify, tfrun's own and what it was given:
   // refuse a formation that cannot fit before anything starts, rather than stop it half-started.

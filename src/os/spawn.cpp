@@ -12,11 +12,15 @@
 #include <boost/process/v2/default_launcher.hpp> // header-only: also brings the descriptor closer
 #include <boost/process/v2/posix/default_launcher.hpp>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
+#include <linux/close_range.h>
+#include <sched.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
@@ -44,7 +48,12 @@ struct ChildSetup {
   const SpawnRequest& request;
   const char* const* envp;
   char* listen_pid_entry; // "LISTEN_PID=" followed by room for the child's pid, or null
-  int null_fd;
+  int in_fd;              // becomes its stdin (-1: /dev/null could not be opened)
+  int out_fd;             // becomes its stdout and stderr (-1: inherit tfrun's)
+  // Made by clone(CLONE_FILES), the child shares tfrun's descriptor table: before it touches a
+  // descriptor it takes a private copy of those below this number only (see LaunchSlots). -1: made
+  // by vfork, with a copy of the whole table already.
+  int unshare_below;
   ChildReport* report;
 
   template <typename Launcher>
@@ -58,6 +67,13 @@ struct ChildSetup {
 
   template <typename Launcher>
   bp::error_code on_exec_setup(Launcher&, const bp::filesystem::path&, const char* const*&) const {
+    // First of all: until this succeeds, closing or duplicating a descriptor would do it in tfrun.
+    if (unshare_below >= 0 &&
+        ::syscall(SYS_close_range, static_cast<unsigned>(unshare_below), ~0U, CLOSE_RANGE_UNSHARE) != 0) {
+      report->step = SpawnStep::descriptors;
+      report->error = errno;
+      ::_exit(127);
+    }
     if (request.new_process_group) {
       ::setpgid(0, 0);
     }
@@ -103,16 +119,15 @@ struct ChildSetup {
   }
 
   bool redirect() const {
-    const int in = request.stdin_fd >= 0 ? request.stdin_fd : null_fd;
-    if (in < 0) {
+    if (in_fd < 0) {
       errno = ENOENT; // /dev/null could not be opened
       return false;
     }
-    if (in != STDIN_FILENO && ::dup2(in, STDIN_FILENO) < 0) {
+    if (in_fd != STDIN_FILENO && ::dup2(in_fd, STDIN_FILENO) < 0) {
       return false;
     }
-    if (request.output_fd >= 0) {
-      if (::dup2(request.output_fd, STDOUT_FILENO) < 0 || ::dup2(request.output_fd, STDERR_FILENO) < 0) {
+    if (out_fd >= 0) {
+      if (::dup2(out_fd, STDOUT_FILENO) < 0 || ::dup2(out_fd, STDERR_FILENO) < 0) {
         return false;
       }
     }
@@ -163,30 +178,159 @@ struct SafeVforkLauncher : bp::posix::default_launcher {
     if (ec) {
       return -1;
     }
-    pid = ::vfork();
+    if (init.unshare_below >= 0) {
+      Child<Init> child{this, &executable, argv, &init, &ec};
+      pid = ::clone(&Child<Init>::run, child_stack_top(), CLONE_VM | CLONE_VFORK | CLONE_FILES | SIGCHLD, &child);
+    } else {
+      pid = ::vfork();
+      if (pid == 0) {
+        in_child(executable, argv, init, ec);
+      }
+    }
     if (pid == -1) {
       ec.assign(errno, bp::system_category());
       return -1;
     }
-    if (pid == 0) {
-      ec = bp::posix::detail::on_exec_setup(*this, executable, argv, init);
-      if (!ec) {
-        close_all_fds(ec);
-      }
-      if (!ec) {
-        ::execve(executable.c_str(), const_cast<char* const*>(argv), const_cast<char* const*>(env));
-        ec.assign(errno, bp::system_category());
-      }
-      bp::posix::detail::on_exec_error(*this, executable, argv, ec, init); // reports, then _exits
-      ::_exit(127);
-    }
     return pid;
+  }
+
+private:
+  template <typename Init>
+  // `ec` is tfrun's own (the child shares its memory): how the parent learns that exec failed.
+  [[noreturn]] void in_child(const bp::filesystem::path& executable, const char* const* argv, const Init& init,
+                             bp::error_code& ec) {
+    ec = bp::posix::detail::on_exec_setup(*this, executable, argv, init);
+    if (!ec) {
+      close_all_fds(ec);
+    }
+    if (!ec) {
+      ::execve(executable.c_str(), const_cast<char* const*>(argv), const_cast<char* const*>(env));
+      ec.assign(errno, bp::system_category());
+    }
+    bp::posix::detail::on_exec_error(*this, executable, argv, ec, init); // reports, then _exits
+    ::_exit(127);
+  }
+
+  template <typename Init> struct Child {
+    SafeVforkLauncher* launcher;
+    const bp::filesystem::path* executable;
+    const char* const* argv;
+    const Init* init;
+    bp::error_code* ec;
+    static int run(void* self) {
+      auto* child = static_cast<Child*>(self);
+      child->launcher->in_child(*child->executable, child->argv, *child->init, *child->ec);
+      return 127; // not reached: in_child execs or _exits
+    }
+  };
+
+  // The clone child's stack. One is enough: CLONE_VFORK suspends tfrun until the child has exec'd or
+  // _exited, and only the event loop's thread launches. Pages never touched are never resident.
+  static void* child_stack_top() {
+    alignas(64) static char stack[256 * 1024];
+    return stack + sizeof stack;
   }
 };
 
 int null_device() {
   static const int fd = ::open("/dev/null", O_RDWR | O_CLOEXEC);
   return fd;
+}
+
+// A launch made with clone(CLONE_VM | CLONE_VFORK | CLONE_FILES) instead of vfork, where the kernel has
+// close_range(CLOSE_RANGE_UNSHARE). vfork copies tfrun's whole descriptor table into the child (one
+// reference per open descriptor, each dropped again at exec): O(descriptors held) per launch, so O(N^2)
+// to start N instances, 3-5x the floor at 10,000 (docs/benchmarks.md). Sharing the table and then
+// unsharing only the descriptors below a small bound copies a handful whatever tfrun holds. What the
+// child needs must therefore sit below that bound: its stdin and its output are dup2'd by tfrun into two
+// descriptors reserved at low numbers, and pointed back at /dev/null after the launch (a pipe's write end
+// left there would keep the instance's output from ever reaching EOF).
+struct LaunchSlots {
+  bool tried = false;
+  int in = -1;
+  int out = -1;
+};
+LaunchSlots g_slots;
+
+// close_range came with CLOSE_RANGE_UNSHARE (Linux 5.9). Asked to close a range above any descriptor, it
+// closes nothing: 0 where it exists, ENOSYS where not. Never with CLOSE_RANGE_UNSHARE here: in tfrun
+// that would give the event loop's thread a table of its own, apart from the writer thread's.
+bool close_range_unshares() { return ::syscall(SYS_close_range, ~0U - 1, ~0U, 0) == 0; }
+
+// After a slot could not be pointed back at /dev/null: closed (so no pipe end stays open), and every
+// launch from now on uses vfork.
+void release_slots() {
+  for (int* slot : {&g_slots.in, &g_slots.out}) {
+    if (*slot >= 0) {
+      ::close(*slot);
+      *slot = -1;
+    }
+  }
+}
+
+// AddressSanitizer cannot follow a child onto a stack of its own (before every noreturn call it unpoisons
+// what it takes for the thread's stack, and reports the child's frames): the sanitizer build launches
+// with vfork, the normal build's suite covers the clone launch.
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool k_address_sanitizer = true;
+#else
+constexpr bool k_address_sanitizer = false;
+#endif
+
+void reserve_slots(int listen_fds) {
+  g_slots.tried = true;
+  const int null_fd = null_device();
+  if (k_address_sanitizer || null_fd < 0 || !close_range_unshares()) {
+    return;
+  }
+  // Above the descriptors a child inherits (stdio and LISTEN_FDS), at the lowest numbers free now.
+  g_slots.in = ::fcntl(null_fd, F_DUPFD_CLOEXEC, 3 + listen_fds);
+  g_slots.out = ::fcntl(null_fd, F_DUPFD_CLOEXEC, 3 + listen_fds);
+  if (g_slots.in < 0 || g_slots.out < 0) {
+    release_slots();
+  }
+}
+
+// Where the child finds `fd`: itself when it is below `bound`, else the slot it was dup2'd into. -1 when
+// that failed (the launch then uses vfork).
+int place(int fd, int slot, int bound) {
+  if (fd < bound) {
+    return fd;
+  }
+  return ::dup2(fd, slot) == slot ? slot : -1;
+}
+
+struct TableShare {
+  int in;
+  int out;
+  int unshare_below; // -1: vfork
+};
+
+// The slots back to /dev/null once the child has its own table.
+void unshare_table(const TableShare& table, int in_fd, int out_fd) {
+  if (table.unshare_below < 0) {
+    return;
+  }
+  const int null_fd = null_device();
+  if ((table.in != in_fd && ::dup2(null_fd, g_slots.in) != g_slots.in) ||
+      (table.out != out_fd && ::dup2(null_fd, g_slots.out) != g_slots.out)) {
+    release_slots();
+  }
+}
+
+// The child's stdin and output as it will find them, and whether it can share tfrun's table.
+TableShare share_table(int in_fd, int out_fd, int listen_fds) {
+  if (g_slots.in < 0) {
+    return {in_fd, out_fd, -1};
+  }
+  const int bound = std::max({g_slots.in, g_slots.out, 2 + listen_fds}) + 1;
+  const int in = in_fd < 0 ? in_fd : place(in_fd, g_slots.in, bound);
+  const int out = out_fd < 0 ? out_fd : place(out_fd, g_slots.out, bound);
+  if ((in_fd >= 0 && in < 0) || (out_fd >= 0 && out < 0)) {
+    unshare_table({in, out, bound}, in_fd, out_fd); // whichever was placed goes back to /dev/null
+    return {in_fd, out_fd, -1};                     // and this launch uses vfork
+  }
+  return {in, out, bound};
 }
 
 bool is_executable_file(const std::string& path) {
@@ -214,6 +358,12 @@ std::size_t bytes_of(const std::vector<std::string>& strings) {
 }
 
 } // namespace
+
+void reserve_launch_descriptors() {
+  if (!g_slots.tried) {
+    reserve_slots(0);
+  }
+}
 
 std::size_t raise_open_file_limit() {
   struct rlimit limit {};
@@ -292,13 +442,19 @@ SpawnResult launch(const SpawnRequest& request, const std::string& program, cons
   }
   envp.push_back(nullptr);
   ChildReport report;
-  const ChildSetup setup{request, envp.data(), listen_pid_entry, null_device(), &report};
+  if (!g_slots.tried) {
+    reserve_slots(request.inherited_listen_fds);
+  }
+  const int in_fd = request.stdin_fd >= 0 ? request.stdin_fd : null_device();
+  const auto table = share_table(in_fd, request.output_fd, request.inherited_listen_fds);
+  const ChildSetup setup{request, envp.data(), listen_pid_entry, table.in, table.out, table.unshare_below, &report};
   SignalGuard blocked;
-  // vfork: the child borrows tfrun's memory until exec instead of copying its page tables, whose size
-  // grows with every child; with fork, starting N children cost O(N^2).
+  // vfork or clone(CLONE_VM | CLONE_VFORK): the child borrows tfrun's memory until exec instead of copying
+  // its page tables, whose size grows with every child; with fork, starting N children cost O(N^2).
   SafeVforkLauncher launcher;
   bp::error_code error;
   const pid_t pid = launcher.launch(program, args, setup, error);
+  unshare_table(table, in_fd, request.output_fd);
   if (pid > 0 && !error) {
     return {pid, 0, SpawnStep::none};
   }

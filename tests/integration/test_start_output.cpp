@@ -6,8 +6,10 @@
 
 #include <csignal>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <map>
+#include <regex>
 #include <sstream>
 #include <string_view>
 
@@ -215,6 +217,47 @@ TEST_CASE("children get stdin /dev/null and no descriptor of tfrun's") {
   REQUIRE(tfrun.wait_for_line("^b\\.1 +\\| fds 0 1 2$"));
   tfrun.send_signal(SIGTERM);
   CHECK(tfrun.wait_for_exit() == 143);
+}
+
+TEST_CASE("instances launched while tfrun holds many pipes see only 0 1 2, and each one's output ends with it") {
+  // Launches share tfrun's descriptor table and place the pipe in a reserved low descriptor: that one must
+  // be released after every launch, or an instance's output would never reach EOF and its stop never end.
+  TempDir dir;
+  dir.write("Procfile", "keep: exec " + test_child() + " report\na: exec " + test_child() + " fds\n");
+  Tfrun tfrun({"start", "--no-timestamp", "-m", "keep=1,a=40"}, plain_text_in(dir));
+  REQUIRE(tfrun.wait_for_text_count("fds 0 1 2\n", 40));
+  // Of each instance's pipe, tfrun holds the read end only.
+  const auto link_of = [](const std::string& path) {
+    std::error_code ignored;
+    return std::filesystem::read_symlink(path, ignored).string();
+  };
+  std::map<std::string, int> tfrun_holds;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc/" + std::to_string(tfrun.pid()) + "/fd")) {
+    ++tfrun_holds[link_of(entry.path())];
+  }
+  const auto listed = run_tfrun({"ps", "--json", "a"}, plain_text_in(dir)).out;
+  const std::regex pid_field(R"("pid":(\d+))");
+  int checked = 0;
+  for (auto it = std::sregex_iterator(listed.begin(), listed.end(), pid_field); it != std::sregex_iterator(); ++it) {
+    const auto pipe = link_of("/proc/" + (*it)[1].str() + "/fd/1");
+    REQUIRE(pipe.starts_with("pipe:"));
+    CHECK(tfrun_holds[pipe] == 1);
+    ++checked;
+  }
+  CHECK(checked == 40);
+  CHECK(run_tfrun({"stop", "a"}, plain_text_in(dir)).status == 0);
+  REQUIRE(tfrun.wait_for_text_count("killed by SIGTERM", 40));
+  const auto ps = run_tfrun({"ps", "--json", "a"}, plain_text_in(dir));
+  CHECK(ps.status == 0);
+  std::size_t stopped = 0;
+  for (auto at = ps.out.find("\"state\":\"stopped\""); at != std::string::npos;
+       at = ps.out.find("\"state\":\"stopped\"", at + 1)) {
+    ++stopped;
+  }
+  CHECK(stopped == 40);
+  tfrun.send_signal(SIGTERM);
+  CHECK(tfrun.wait_for_exit() == 143);
+  CHECK(tfrun.out().find("fds 0 1 2 ") == std::string::npos); // nobody got a descriptor more
 }
 
 TEST_CASE("stdout closed early (tfrun start | head -1): tfrun stops promptly and stops every child") {

@@ -53,4 +53,8 @@ struct SpawnResult {
 // Returns the limit tfrun now has.
 std::size_t raise_open_file_limit();
 
+// Takes the two low descriptors launches share tfrun's descriptor table through (src/os/spawn.cpp), while
+// low numbers are still free; otherwise the first launch takes them. For `start`, before it opens more.
+void reserve_launch_descriptors();
+
 } // namespace tfrun::os
