@@ -21,9 +21,9 @@ void Supervisor::Impl::remember_line(SupervisedChild& child, const core::LinePie
     return; // the rest of a line cut into chunks: its start is kept, which is what a reader looks for
   }
   if (!child.recent) {
-    child.recent = std::make_unique<RecentLines>();
+    child.recent = std::make_unique<core::RecentLines>();
   }
-  child.recent->add(++m_line_seq, piece.text, RecentLines::bytes_per_instance(m_children.size()));
+  child.recent->add(++m_line_seq, piece.text, core::RecentLines::bytes_per_instance(m_children.size()));
   for (auto it = m_followers.begin(); it != m_followers.end();) {
     const auto& follower = *it++; // send() may drop the session, which removes this entry from the list
     if (follower.instances.empty() ||
@@ -53,7 +53,7 @@ void Supervisor::Impl::answer_logs(const std::shared_ptr<ControlSession>& sessio
     if (!child->recent) {
       continue;
     }
-    const auto& lines = child->recent->lines;
+    const auto& lines = *child->recent;
     const auto first = lines.size() > wanted ? lines.size() - wanted : 0;
     if (first < lines.size()) {
       order.push({lines[first].seq, child, first});
@@ -62,7 +62,7 @@ void Supervisor::Impl::answer_logs(const std::shared_ptr<ControlSession>& sessio
   while (!order.empty() && !session->dropped) {
     const auto next = order.top();
     order.pop();
-    const auto& lines = next.child->recent->lines;
+    const auto& lines = *next.child->recent;
     send(session, core::ControlLogLine{next.child->plan.name, lines[next.index].text});
     if (next.index + 1 < lines.size()) {
       order.push({lines[next.index + 1].seq, next.child, next.index + 1});

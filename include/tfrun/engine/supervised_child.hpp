@@ -7,6 +7,7 @@
 #include <tfrun/core/line_pattern.hpp>
 #include <tfrun/core/line_splitter.hpp>
 #include <tfrun/core/process_exit.hpp>
+#include <tfrun/core/recent_lines.hpp>
 #include <tfrun/engine/log_output.hpp>
 #include <tfrun/engine/supervisor.hpp>
 
@@ -15,16 +16,17 @@
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <cstdint>
-#include <deque>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <sys/types.h>
 #include <utility>
+#include <vector>
 
 namespace tfrun::engine {
 
@@ -66,38 +68,6 @@ private:
   std::unique_ptr<boost::asio::steady_timer> m_timer;
 };
 
-// The last lines of one instance, for `tfrun logs` (docs/control.md): bounded in lines and in bytes, each
-// line stamped with the formation-wide sequence number so the rings of several instances merge in order.
-struct RecentLines {
-  static constexpr std::size_t k_lines = 1000;
-  static constexpr std::size_t k_line_bytes = 4096; // a longer line is kept cut to this
-  // Bytes kept per instance: the formation's budget shared out, so 10,000 chatty instances stay bounded
-  // too, but never so little that the last few lines are lost.
-  static constexpr std::size_t k_budget_bytes = 32 * 1024 * 1024;
-  static constexpr std::size_t k_min_bytes = 16 * 1024;
-  static constexpr std::size_t k_max_bytes = 256 * 1024;
-  [[nodiscard]] static constexpr std::size_t bytes_per_instance(std::size_t instances) {
-    const auto share = k_budget_bytes / (instances == 0 ? 1 : instances);
-    return share < k_min_bytes ? k_min_bytes : share > k_max_bytes ? k_max_bytes : share;
-  }
-
-  struct Line {
-    std::uint64_t seq = 0;
-    std::string text;
-  };
-  std::deque<Line> lines;
-  std::size_t bytes = 0;
-
-  void add(std::uint64_t seq, std::string_view text, std::size_t byte_limit) {
-    lines.push_back({seq, std::string(text.substr(0, k_line_bytes))});
-    bytes += lines.back().text.size();
-    while (lines.size() > k_lines || (bytes > byte_limit && lines.size() > 1)) {
-      bytes -= lines.front().text.size();
-      lines.pop_front();
-    }
-  }
-};
-
 struct SupervisedChild {
   SupervisedChild(boost::asio::io_context& io, PlannedInstance instance)
       : plan(std::move(instance)), pipe(io), kill_timer(io), drain_timer(io), restart_timer(io), ready_timer(io),
@@ -122,7 +92,7 @@ struct SupervisedChild {
   int lives = 0;                              // spawns so far: `tfrun ps` shows lives - 1 as restarts
   std::optional<core::ProcessExit> last_exit; // kept across restarts, for `tfrun ps`
   Readiness readiness;
-  std::unique_ptr<RecentLines> recent; // made on the first line: an empty deque already holds a 512-byte node
+  std::unique_ptr<core::RecentLines> recent; // for `tfrun logs`, made on its first line
   // The grace period before SIGKILL; before that, during a stop caused by another instance's exit, the
   // settle time a just-started instance gets before its stop signal.
   OnDemandTimer kill_timer;
