@@ -189,7 +189,7 @@ os::ControlListener listen_for_control(const Invocation& invocation) {
   std::string why;
   for (const auto& candidate : tried) {
     try {
-      auto listener = os::listen_control_socket(candidate);
+      auto listener = os::listen_control_socket(candidate, !chosen);
       if (listener.replaced_stale()) {
         std::cerr << "tfrun: warning: replaced the control socket " << candidate
                   << ", left by a tfrun that did not exit cleanly\n";

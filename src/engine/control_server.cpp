@@ -122,12 +122,15 @@ void Supervisor::Impl::handle_request(const std::shared_ptr<ControlSession>& ses
 
 // Queues one response line. An error or `done` completes the answer: the connection closes once it is
 // written. Past the queue's bound the client is dropped: its queue is replaced by one `too_slow` error.
-void Supervisor::Impl::send(const std::shared_ptr<ControlSession>& session, const core::ControlResponse& response) {
+void Supervisor::Impl::send(const std::shared_ptr<ControlSession>& session, const core::ControlResponse& response,
+                            bool snapshot) {
   if (session->closed || session->dropped || session->close_after_write) {
     return;
   }
   auto line = core::render_response(response);
-  if (session->queued_bytes + line.size() > k_control_queue_bytes) {
+  if (snapshot) {
+    session->snapshot_bytes += line.size();
+  } else if (session->queued_bytes + line.size() > k_control_queue_bytes + session->snapshot_bytes) {
     session->dropped = true;
     m_followers.remove_if([&](const LogFollower& follower) { return follower.session == session; });
     while (session->output.size() > (session->writing ? 1U : 0U)) {

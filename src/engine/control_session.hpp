@@ -27,6 +27,9 @@ struct ControlSession {
   std::array<char, 4096> chunk{};
   std::deque<std::string> output;
   std::size_t queued_bytes = 0;
+  // An answer taken at once from what tfrun holds (the rows of `ps`, the backlog of `logs`) is queued
+  // whole, however large: the bound applies to what comes on top of it.
+  std::size_t snapshot_bytes = 0;
   bool writing = false;
   bool close_after_write = false; // the answer is complete (done or error)
   bool dropped = false;           // too slow: nothing more is queued

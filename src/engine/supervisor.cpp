@@ -96,6 +96,15 @@ void Supervisor::Impl::release_types() {
       }
     }
   }
+  std::erase_if(m_waiting_for_dependencies, [this](SupervisedChild* child) {
+    if (!m_gate.waiting_for(child->plan.type).empty()) {
+      return false;
+    }
+    if (child->state.pending()) { // not stopped by the user meanwhile
+      m_spawn_queue.push_back(child);
+    }
+    return true;
+  });
   if (idle && !m_spawn_queue.empty()) {
     asio::post(m_io, [this] { spawn_next(); });
   }
@@ -181,6 +190,7 @@ void Supervisor::Impl::spawn_child(SupervisedChild& child) {
   }
   child.pid = result.pid;
   child.abandoned = false;
+  child.spawn_failed = false; // a failed start before this one (a user restart may follow it) is history
   child.started_at = Clock::now();
   child.exit.reset();
   child.pipe.assign(pipe.read_fd);

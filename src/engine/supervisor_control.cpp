@@ -64,7 +64,7 @@ void Supervisor::Impl::answer_ps(const std::shared_ptr<ControlSession>& session,
     return;
   }
   for (const auto* child : chosen) {
-    send(session, status_of(*child));
+    send(session, status_of(*child), true);
   }
   send(session, core::ControlDone{});
 }
@@ -107,10 +107,13 @@ void Supervisor::Impl::answer_signal(const std::shared_ptr<ControlSession>& sess
   send(session, core::ControlDone{});
 }
 
-// A user's stop or restart: whatever was scheduled for the instance (a spawn in the queue, a restart after
-// a backoff, a readiness check) is dropped, then the table decides what to send.
+// A user's stop or restart: whatever was scheduled for the instance (a restart after a backoff, a
+// readiness check; for a stop, a spawn in the queue) is dropped, then the table decides what to send. A
+// restart keeps a queued spawn: `pending` stays `pending`, and nothing else would queue it again.
 void Supervisor::Impl::user_request(SupervisedChild& child, InstanceEvent event) {
-  std::erase(m_spawn_queue, &child);
+  if (event == InstanceEvent::user_stop) {
+    std::erase(m_spawn_queue, &child);
+  }
   child.restart_timer.cancel();
   if (!child.readiness.ready) {
     stop_readiness(child);
@@ -120,6 +123,13 @@ void Supervisor::Impl::user_request(SupervisedChild& child, InstanceEvent event)
 }
 
 void Supervisor::Impl::queue_spawn(SupervisedChild& child) {
+  if (!m_gate.waiting_for(child.plan.type).empty()) {
+    if (std::find(m_waiting_for_dependencies.begin(), m_waiting_for_dependencies.end(), &child) ==
+        m_waiting_for_dependencies.end()) {
+      m_waiting_for_dependencies.push_back(&child);
+    }
+    return;
+  }
   const bool idle = m_spawn_queue.empty();
   m_spawn_queue.push_back(&child);
   if (idle) {

@@ -145,7 +145,8 @@ struct Supervisor::Impl {
   void accept_control();
   void read_request(const std::shared_ptr<ControlSession>& session);
   void handle_request(const std::shared_ptr<ControlSession>& session, std::string_view line);
-  void send(const std::shared_ptr<ControlSession>& session, const core::ControlResponse& response);
+  void send(const std::shared_ptr<ControlSession>& session, const core::ControlResponse& response,
+            bool snapshot = false);
   void write_next(const std::shared_ptr<ControlSession>& session);
   void end_session(const std::shared_ptr<ControlSession>& session);
 
@@ -160,7 +161,7 @@ struct Supervisor::Impl {
   void remember_line(SupervisedChild& child, const core::LinePiece& piece);
   void answer_reload(const std::shared_ptr<ControlSession>& session);
   void answer_scale(const std::shared_ptr<ControlSession>& session, const core::ControlRequest& request);
-  void add_instance(const std::string& type, int number, int port);
+  void add_instance(PlannedInstance plan);
   void user_request(SupervisedChild& child, InstanceEvent event);
   void queue_spawn(SupervisedChild& child);
   void report_user_exit(SupervisedChild& child);
@@ -182,6 +183,9 @@ struct Supervisor::Impl {
   std::vector<std::size_t> m_unfinished_in_wave;
   core::StartGate m_gate;
   std::deque<SupervisedChild*> m_spawn_queue;
+  // Asked to start (restart, scale, reload) while a type it depends on is not satisfied: started by
+  // release_types once it is, as at start-up.
+  std::vector<SupervisedChild*> m_waiting_for_dependencies;
   std::vector<std::vector<SupervisedChild*>> m_stop_waves; // dependents first
   std::unordered_map<std::string, std::size_t> m_wave_of_type;
   std::size_t m_wave = 0;

@@ -63,7 +63,7 @@ void Supervisor::Impl::answer_logs(const std::shared_ptr<ControlSession>& sessio
     const auto next = order.top();
     order.pop();
     const auto& lines = *next.child->recent;
-    send(session, core::ControlLogLine{next.child->plan.name, lines[next.index].text});
+    send(session, core::ControlLogLine{next.child->plan.name, lines[next.index].text}, true);
     if (next.index + 1 < lines.size()) {
       order.push({lines[next.index + 1].seq, next.child, next.index + 1});
     }

@@ -6,7 +6,10 @@
 
 #include <tfrun/core/reload_diff.hpp>
 
+#include <tfrun/core/formation.hpp>
+
 #include <algorithm>
+#include <map>
 
 namespace tfrun::engine {
 namespace {
@@ -48,6 +51,48 @@ std::vector<core::TypeDefinition> definitions(const std::vector<PlannedInstance>
     }
   }
   return out;
+}
+
+// Rewrites `fresh` (the files' templates) so that a type already in `current` keeps its first port and
+// colour, entry by entry, and an added type's block moves up past every block in use when it overlaps one.
+// Returns, for each added type, how far its ports moved.
+std::map<std::string, int> keep_port_blocks(const std::vector<PlannedInstance>& current,
+                                            std::vector<PlannedInstance>& fresh,
+                                            const std::vector<std::string>& added) {
+  std::map<std::string, int> seen; // entries of each name met so far in `fresh`
+  std::vector<int> blocks;         // first ports of the blocks in use
+  int top = 0;                     // the end of the highest block in use
+  for (const auto& plan : current) {
+    blocks.push_back(plan.port);
+    top = std::max(top, plan.port + core::k_port_block);
+  }
+  std::map<std::string, int> shift;
+  for (auto& plan : fresh) {
+    const int occurrence = seen[plan.type]++;
+    const bool is_added = std::find(added.begin(), added.end(), plan.type) != added.end();
+    if (!is_added) {
+      int index = 0;
+      for (const auto& old : current) {
+        if (old.type == plan.type && index++ == occurrence) {
+          plan.port = old.port;
+          plan.type_index = old.type_index;
+          break;
+        }
+      }
+      continue;
+    }
+    const bool overlaps = std::any_of(blocks.begin(), blocks.end(), [&](int first) {
+      return plan.port < first + core::k_port_block && first < plan.port + core::k_port_block;
+    });
+    const int moved = overlaps ? top - plan.port : 0;
+    if (occurrence == 0) {
+      shift[plan.type] = moved;
+    }
+    plan.port += moved;
+    blocks.push_back(plan.port);
+    top = std::max(top, plan.port + core::k_port_block);
+  }
+  return shift;
 }
 
 } // namespace
@@ -104,14 +149,18 @@ void Supervisor::Impl::answer_reload(const std::shared_ptr<ControlSession>& sess
       }
     }
   }
-  // The templates are now the files' (scale follows them); added types get their formation's instances.
+  // The templates are now the files' (scale follows them), with the ports already in use kept: a type
+  // that was here keeps its block and colour wherever it moved in the file, and an added type whose block
+  // is taken gets the next free one. Added types get their formation's instances.
+  const auto block_shift = keep_port_blocks(m_plan.type_templates, reloaded.type_templates, diff.added);
   m_plan.type_templates = reloaded.type_templates;
   for (const auto& type : diff.added) {
-    for (const auto& instance : reloaded.instances) {
+    for (auto instance : reloaded.instances) {
       if (instance.type == type) {
-        const auto number = std::stoi(instance.name.substr(instance.name.rfind('.') + 1));
-        add_instance(type, number, instance.port);
-        send(session, core::ControlAction{instance.name, "start (added)"});
+        instance.port += block_shift.at(type);
+        const auto name = instance.name;
+        add_instance(std::move(instance));
+        send(session, core::ControlAction{name, "start (added)"});
       }
     }
   }

@@ -49,7 +49,12 @@ void Supervisor::Impl::answer_scale(const std::shared_ptr<ControlSession>& sessi
   for (const auto& step : std::get<std::vector<core::ScaleStep>>(plan)) {
     const auto name = step.type + "." + std::to_string(step.number);
     if (step.kind == core::ScaleStep::Kind::add) {
-      add_instance(step.type, step.number, step.port);
+      const auto first = std::find_if(m_plan.type_templates.begin(), m_plan.type_templates.end(),
+                                      [&](const auto& candidate) { return candidate.type == step.type; });
+      PlannedInstance added = *first;
+      added.name = name;
+      added.port = step.port;
+      add_instance(std::move(added));
       send(session, core::ControlAction{name, "add (port " + std::to_string(step.port) + ")"});
       continue;
     }
@@ -64,12 +69,17 @@ void Supervisor::Impl::answer_scale(const std::shared_ptr<ControlSession>& sessi
   send(session, core::ControlDone{});
 }
 
-void Supervisor::Impl::add_instance(const std::string& type, int number, int port) {
-  const auto first = std::find_if(m_plan.type_templates.begin(), m_plan.type_templates.end(),
-                                  [&](const auto& plan) { return plan.type == type; });
-  PlannedInstance plan = *first;
-  plan.name = type + "." + std::to_string(number);
-  plan.port = port;
+void Supervisor::Impl::add_instance(PlannedInstance plan) {
+  // A name tfrun already has (a type removed by one reload and added back by the next): that instance
+  // takes the new definition and is started again, so no two instances ever share a name.
+  const auto known = std::find_if(m_children.begin(), m_children.end(),
+                                  [&](const auto& child) { return child->plan.name == plan.name; });
+  if (known != m_children.end()) {
+    (*known)->plan = std::move(plan);
+    user_request(**known, InstanceEvent::user_restart);
+    return;
+  }
+  const std::string type = plan.type;
   auto child = std::make_unique<SupervisedChild>(m_io, plan);
   child->source = m_out.make_source(plan.name, plan.type, core::palette_color(plan.type_index));
   auto* added = child.get();

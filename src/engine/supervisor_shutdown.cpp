@@ -80,7 +80,11 @@ void Supervisor::Impl::stop_next_waves() {
 
 void Supervisor::Impl::stop_child(SupervisedChild& child) {
   const auto settled_at = child.started_at + k_settle_time;
-  if (m_stop_cause == StopCause::instance_exit && child.state.alive() && Clock::now() < settled_at) {
+  // Only one that runs: one already stopping (a user's `tfrun stop`) has its grace or kill timer armed,
+  // which this would replace, and the stop signal it would send then is refused: no SIGKILL, ever.
+  const bool running =
+      child.state.phase == core::InstancePhase::running || child.state.phase == core::InstancePhase::running_closed;
+  if (m_stop_cause == StopCause::instance_exit && running && Clock::now() < settled_at) {
     // Just started: let it print what it started to print (foreman's users see both lines of
     // `a: echo one` and `b: echo two`). Its stop signal follows at the end of the settle time.
     child.kill_timer.expires_at(settled_at);

@@ -7,6 +7,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -68,6 +70,28 @@ void make_private_directory(const std::string& dir) {
   }
 }
 
+// flock on the socket's directory for as long as it lives. Best effort: a directory tfrun may not read
+// (one the user chose) is used without it.
+class DirectoryLock {
+public:
+  explicit DirectoryLock(const std::string& dir) : m_fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)) {
+    if (m_fd >= 0) {
+      while (::flock(m_fd, LOCK_EX) != 0 && errno == EINTR) {
+      }
+    }
+  }
+  ~DirectoryLock() {
+    if (m_fd >= 0) {
+      ::close(m_fd); // releases the lock
+    }
+  }
+  DirectoryLock(const DirectoryLock&) = delete;
+  DirectoryLock& operator=(const DirectoryLock&) = delete;
+
+private:
+  int m_fd;
+};
+
 } // namespace
 
 std::string control_socket_path(const std::string& root, bool fallback_only) {
@@ -113,16 +137,22 @@ ControlListener& ControlListener::operator=(ControlListener&& other) noexcept {
 
 int ControlListener::release_fd() { return std::exchange(m_fd, -1); }
 
-ControlListener listen_control_socket(const std::string& path) {
+ControlListener listen_control_socket(const std::string& path, bool own_directory) {
   if (!fits(path)) {
     errno = ENAMETOOLONG;
     fail("the control socket path " + path + " is too long for a socket address");
   }
   const auto dir = directory_of(path);
-  if (dir.ends_with("/tfrun") && dir.find("/tfrun-") == std::string::npos) {
-    ::mkdir(directory_of(dir).c_str(), 0700); // $XDG_RUNTIME_DIR exists; this only covers an odd one
+  if (own_directory) {
+    if (dir.ends_with("/tfrun") && dir.find("/tfrun-") == std::string::npos) {
+      ::mkdir(directory_of(dir).c_str(), 0700); // $XDG_RUNTIME_DIR exists; this only covers an odd one
+    }
+    make_private_directory(dir);
   }
-  make_private_directory(dir);
+  // Two `tfrun start` finding the same stale socket must not both decide it is stale, remove it and bind:
+  // the probe, the removal and the bind happen under a lock on the directory, and the socket listens
+  // before the lock goes, so whoever comes next connects to it.
+  const DirectoryLock lock(dir);
   bool replaced = false;
   struct stat info {};
   if (::lstat(path.c_str(), &info) == 0) {

@@ -40,6 +40,7 @@ bool g_file_limit_raised = false;
 struct ChildReport {
   SpawnStep step = SpawnStep::none;
   int error = 0;
+  bool unshare_refused = false; // the kernel (or a filter) refused CLOSE_RANGE_UNSHARE: vfork will do
 };
 
 // Everything between vfork and exec: async-signal-safe calls only, no allocation (tfrun's writer thread
@@ -70,9 +71,8 @@ struct ChildSetup {
     // First of all: until this succeeds, closing or duplicating a descriptor would do it in tfrun.
     if (unshare_below >= 0 &&
         ::syscall(SYS_close_range, static_cast<unsigned>(unshare_below), ~0U, CLOSE_RANGE_UNSHARE) != 0) {
-      report->step = SpawnStep::descriptors;
-      report->error = errno;
-      ::_exit(127);
+      report->unshare_refused = errno == EINVAL || errno == EPERM || errno == ENOSYS; // tfrun retries with vfork
+      return fail(SpawnStep::descriptors);
     }
     if (request.new_process_group) {
       ::setpgid(0, 0);
@@ -220,7 +220,7 @@ private:
     static int run(void* self) {
       auto* child = static_cast<Child*>(self);
       child->launcher->in_child(*child->executable, child->argv, *child->init, *child->ec);
-      return 127; // not reached: in_child execs or _exits
+      ::_exit(127); // not reached: in_child execs or _exits (returning would run exit() on tfrun's memory)
     }
   };
 
@@ -268,19 +268,19 @@ void release_slots() {
   }
 }
 
-// AddressSanitizer cannot follow a child onto a stack of its own (before every noreturn call it unpoisons
-// what it takes for the thread's stack, and reports the child's frames): the sanitizer build launches
-// with vfork, the normal build's suite covers the clone launch.
-#if defined(__SANITIZE_ADDRESS__)
-constexpr bool k_address_sanitizer = true;
+// Sanitizers cannot follow a child onto a stack of its own (AddressSanitizer unpoisons what it takes for
+// the thread's stack before every noreturn call, and reports the child's frames): a sanitized build
+// (TFRUN_SANITIZED, from CMake) launches with vfork, the normal build's suite covers the clone launch.
+#if defined(TFRUN_SANITIZED) || defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+constexpr bool k_sanitized = true;
 #else
-constexpr bool k_address_sanitizer = false;
+constexpr bool k_sanitized = false;
 #endif
 
 void reserve_slots(int listen_fds) {
   g_slots.tried = true;
   const int null_fd = null_device();
-  if (k_address_sanitizer || null_fd < 0 || !close_range_unshares()) {
+  if (k_sanitized || null_fd < 0 || !close_range_unshares()) {
     return;
   }
   // Above the descriptors a child inherits (stdio and LISTEN_FDS), at the lowest numbers free now.
@@ -297,7 +297,7 @@ int place(int fd, int slot, int bound) {
   if (fd < bound) {
     return fd;
   }
-  return ::dup2(fd, slot) == slot ? slot : -1;
+  return ::dup3(fd, slot, O_CLOEXEC) == slot ? slot : -1; // dup2 would leave the slot inheritable
 }
 
 struct TableShare {
@@ -312,8 +312,8 @@ void unshare_table(const TableShare& table, int in_fd, int out_fd) {
     return;
   }
   const int null_fd = null_device();
-  if ((table.in != in_fd && ::dup2(null_fd, g_slots.in) != g_slots.in) ||
-      (table.out != out_fd && ::dup2(null_fd, g_slots.out) != g_slots.out)) {
+  if ((table.in != in_fd && ::dup3(null_fd, g_slots.in, O_CLOEXEC) != g_slots.in) ||
+      (table.out != out_fd && ::dup3(null_fd, g_slots.out, O_CLOEXEC) != g_slots.out)) {
     release_slots();
   }
 }
@@ -447,15 +447,24 @@ SpawnResult launch(const SpawnRequest& request, const std::string& program, cons
   }
   const int in_fd = request.stdin_fd >= 0 ? request.stdin_fd : null_device();
   const auto table = share_table(in_fd, request.output_fd, request.inherited_listen_fds);
+  struct Restore { // the slots go back to /dev/null on every way out, an exception's included
+    const TableShare& table;
+    int in_fd;
+    int out_fd;
+    ~Restore() { unshare_table(table, in_fd, out_fd); }
+  };
   const ChildSetup setup{request, envp.data(), listen_pid_entry, table.in, table.out, table.unshare_below, &report};
-  SignalGuard blocked;
-  // vfork or clone(CLONE_VM | CLONE_VFORK): the child borrows tfrun's memory until exec instead of copying
-  // its page tables, whose size grows with every child; with fork, starting N children cost O(N^2).
-  SafeVforkLauncher launcher;
+  pid_t pid = -1;
   bp::error_code error;
-  const pid_t pid = launcher.launch(program, args, setup, error);
-  unshare_table(table, in_fd, request.output_fd);
-  if (pid > 0 && !error) {
+  {
+    const Restore restore{table, in_fd, request.output_fd};
+    SignalGuard blocked;
+    // vfork or clone(CLONE_VM | CLONE_VFORK): the child borrows tfrun's memory until exec instead of
+    // copying its page tables, whose size grows with every child; with fork, starting N children cost O(N^2).
+    SafeVforkLauncher launcher;
+    pid = launcher.launch(program, args, setup, error);
+  }
+  if (pid > 0 && !error && report.error == 0) {
     return {pid, 0, SpawnStep::none};
   }
   if (pid > 0) {
@@ -464,6 +473,14 @@ SpawnResult launch(const SpawnRequest& request, const std::string& program, cons
     int status = 0;
     while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
     }
+  }
+  const bool clone_refused = pid < 0 && table.unshare_below >= 0 &&
+                             (error.value() == EINVAL || error.value() == EPERM || error.value() == ENOSYS);
+  if (clone_refused || report.unshare_refused) {
+    release_slots(); // a seccomp filter or an emulator that refuses the shared table: vfork from now on
+    return launch(request, program, args);
+  }
+  if (pid > 0) {
     const int error_number = report.error != 0 ? report.error : error.value();
     return {-1, error_number != 0 ? error_number : EIO, report.step == SpawnStep::none ? SpawnStep::exec : report.step};
   }

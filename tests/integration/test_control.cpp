@@ -8,10 +8,12 @@
 #include <csignal>
 #include <cstring>
 #include <map>
+#include <memory>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
+#include <vector>
 
 using namespace tfrun::test;
 
@@ -382,4 +384,163 @@ TEST_CASE("control: reload restarts exactly the changed type, starts added ones,
   REQUIRE(formation.tfrun->wait_for_line(R"(system +\| clock\.1 exited with code 0)"));
   REQUIRE(formation.tfrun->wait_for_line(R"(system +\| worker\.1 exited with code 0)"));
   CHECK(pids_of(formation.ctl({"ps", "--json"}).out) == std::map<std::string, long>{{"web.1", after.at("web.1")}});
+}
+
+TEST_CASE("control: a restart while instances still wait for their spawn leaves none pending") {
+  TempDir dir;
+  dir.write("Procfile", "web: " + child("report") + "\n");
+  Tfrun tfrun({"start", "-m", "web=100"}, in_dir(dir));
+  REQUIRE(tfrun.wait_for_line(R"(web\.1 started)"));
+  CHECK(run_tfrun({"restart", "web"}, in_dir(dir)).status == 0); // most are still queued
+  // Every instance ends up running: the ones restarted before their first spawn are spawned all the same.
+  bool all_running = false;
+  for (int attempt = 0; attempt < 200 && !all_running; ++attempt) {
+    const auto ps = run_tfrun({"ps", "--json"}, in_dir(dir)).out;
+    all_running = pids_of(ps).size() == 100 && ps.find("\"state\":\"pending\"") == std::string::npos &&
+                  ps.find("\"state\":\"stopping\"") == std::string::npos;
+  }
+  CHECK(all_running);
+  tfrun.send_signal(SIGTERM);
+  CHECK(tfrun.wait_for_exit(20s));
+  CHECK(no_leftovers(tfrun.marker()));
+}
+
+TEST_CASE("control: an instance the user is stopping is still SIGKILLed when another's exit stops everything") {
+  TempDir dir;
+  // a reports SIGTERM instead of ending (it ends on SIGUSR1 only); b is there to exit.
+  dir.write("Procfile", "a: " + child("report 10") + "\nb: " + child("report") + "\n");
+  dir.write("tfrun.toml", "[process.a]\ntimeout = \"1s\"\n");
+  Tfrun tfrun({"start", "--no-timestamp"}, in_dir(dir));
+  REQUIRE(tfrun.wait_for_text_count("ready", 2));
+  CHECK(run_tfrun({"stop", "a"}, in_dir(dir)).status == 0);
+  REQUIRE(tfrun.wait_for_line(R"(a\.1 +\| got 15)"));
+  // b's exit stops the formation while a is in its grace period, within a's first half second when the
+  // machine is quick: a's grace must run on to its SIGKILL rather than be replaced by the settle time.
+  CHECK(run_tfrun({"signal", "KILL", "b"}, in_dir(dir)).status == 0);
+  const auto status = tfrun.wait_for_exit(15s);
+  REQUIRE(status);
+  CHECK(*status == 128 + SIGKILL);
+  CHECK(no_leftovers(tfrun.marker()));
+}
+
+TEST_CASE("control: --socket in a directory of the user's leaves that directory's mode alone") {
+  TempDir dir;
+  dir.write("Procfile", "web: " + child("report") + "\n");
+  const auto shared = dir.path() + "/shared";
+  REQUIRE(::mkdir(shared.c_str(), 0700) == 0);
+  REQUIRE(::chmod(shared.c_str(), 01777) == 0);
+  Tfrun tfrun({"start", "--socket", shared + "/ctl.sock"}, in_dir(dir));
+  REQUIRE(tfrun.wait_for_text_count("ready", 1));
+  CHECK(run_tfrun({"ps", "--socket", shared + "/ctl.sock"}, in_dir(dir)).status == 0);
+  struct stat info {};
+  REQUIRE(::stat((shared + "/ctl.sock").c_str(), &info) == 0);
+  CHECK((info.st_mode & 0777) == 0600);
+  REQUIRE(::stat(shared.c_str(), &info) == 0);
+  CHECK((info.st_mode & 07777) == 01777);
+  tfrun.send_signal(SIGTERM);
+  CHECK(tfrun.wait_for_exit(10s));
+  REQUIRE(::stat(shared.c_str(), &info) == 0);
+  CHECK((info.st_mode & 07777) == 01777);
+}
+
+TEST_CASE("control: several starts racing over one stale socket: exactly one runs") {
+  TempDir dir;
+  dir.write("Procfile", "web: " + child("report") + "\n");
+  REQUIRE(::mkdir((dir.path() + "/.tfrun").c_str(), 0700) == 0);
+  { // a socket file nobody listens on, as a SIGKILLed tfrun leaves it
+    const int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
+    sockaddr_un address{};
+    address.sun_family = AF_UNIX;
+    std::strncpy(address.sun_path, socket_of(dir).c_str(), sizeof address.sun_path - 1);
+    REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+    ::close(fd);
+  }
+  std::vector<std::unique_ptr<Tfrun>> starts;
+  for (int i = 0; i < 8; ++i) {
+    starts.push_back(std::make_unique<Tfrun>(std::vector<std::string>{"start"}, in_dir(dir)));
+  }
+  int refused = 0;
+  Tfrun* running = nullptr;
+  for (auto& start : starts) {
+    const auto status = start->wait_for_exit(3s);
+    if (status) {
+      CHECK(*status == 75);
+      ++refused;
+    } else {
+      running = start.get();
+    }
+  }
+  CHECK(refused == 7);
+  REQUIRE(running != nullptr);
+  CHECK(run_tfrun({"ps"}, in_dir(dir)).status == 0);
+  running->send_signal(SIGTERM);
+  CHECK(running->wait_for_exit(10s));
+  CHECK(no_leftovers(running->marker()));
+}
+
+TEST_CASE("control: scale and restart wait for the dependencies, as the start does") {
+  TempDir dir;
+  dir.write("Procfile", "db: " + child("report") + "\nweb: echo web-up; " + child("report") + "\n");
+  dir.write("tfrun.toml", "[process.db]\nready = { command = \"test -e up.flag\" }\n\n"
+                          "[process.web]\ndepends_on = [\"db\"]\n");
+  Tfrun tfrun({"start", "--no-timestamp"}, in_dir(dir));
+  REQUIRE(tfrun.wait_for_line(R"(db\.1 +\| ready)"));
+  CHECK(run_tfrun({"scale", "web=2"}, in_dir(dir)).status == 0);
+  CHECK(run_tfrun({"restart", "web.1"}, in_dir(dir)).status == 0);
+  auto ps = run_tfrun({"ps", "web"}, in_dir(dir)).out;
+  CHECK(std::regex_search(ps, std::regex(R"(web\.1 +- +pending)")));
+  CHECK(std::regex_search(ps, std::regex(R"(web\.2 +- +pending)")));
+  CHECK(tfrun.out().find("web-up") == std::string::npos);
+  dir.write("up.flag", "");
+  REQUIRE(tfrun.wait_for_text_count("web-up", 2));
+  tfrun.send_signal(SIGTERM);
+  CHECK(tfrun.wait_for_exit(20s));
+  CHECK(no_leftovers(tfrun.marker()));
+}
+
+TEST_CASE("control: reload keeps ports where they are, and a type removed then added back is one instance") {
+  Formation formation("web: echo \"$PS port=$PORT\"; " + child("report") + "\nclock: " + child("report") + "\n",
+                      {"start", "--no-timestamp"});
+  REQUIRE(formation.tfrun->wait_for_text_count("ready", 2));
+  // A type inserted above web: web keeps 5000, the new one may not take it.
+  formation.dir.write("Procfile", "mail: echo \"$PS port=$PORT\"; " + child("report") +
+                                      "\nweb: echo \"$PS port=$PORT\"; " + child("report") +
+                                      "\nclock: " + child("report") + "\n");
+  CHECK(formation.ctl({"reload"}).out == "mail.1: start (added)\n");
+  REQUIRE(formation.tfrun->wait_for_line(R"(mail\.1 +\| mail\.1 port=5200)"));
+  CHECK(formation.ctl({"scale", "web=2"}).out == "web.2: add (port 5001)\n");
+  REQUIRE(formation.tfrun->wait_for_line(R"(web\.2 +\| web\.2 port=5001)"));
+  // clock removed, then written again: still one clock.1.
+  formation.dir.write("Procfile", "mail: echo \"$PS port=$PORT\"; " + child("report") +
+                                      "\nweb: echo \"$PS port=$PORT\"; " + child("report") + "\n");
+  CHECK(formation.ctl({"reload"}).out == "clock.1: stop (removed)\n");
+  REQUIRE(formation.tfrun->wait_for_line(R"(system +\| clock\.1 exited with code 0)"));
+  formation.dir.write("Procfile", "mail: echo \"$PS port=$PORT\"; " + child("report") +
+                                      "\nweb: echo \"$PS port=$PORT\"; " + child("report") +
+                                      "\nclock: echo clock-again; " + child("report") + "\n");
+  CHECK(formation.ctl({"reload"}).out == "clock.1: start (added)\n");
+  REQUIRE(formation.tfrun->wait_for_line(R"(clock\.1 +\| clock-again)"));
+  const auto ps = formation.ctl({"ps", "--json", "clock"}).out;
+  CHECK(pids_of(ps).size() == 1);
+  CHECK(std::count(ps.begin(), ps.end(), '\n') == 1);
+}
+
+TEST_CASE("control: a name written on two lines and added by reload runs each line's command") {
+  Formation formation("web: " + child("report") + "\n", {"start", "--no-timestamp"});
+  REQUIRE(formation.tfrun->wait_for_text_count("ready", 1));
+  formation.dir.write("Procfile", "web: " + child("report") + "\nw2: echo first-line; " + child("report") +
+                                      "\nw2: echo second-line; " + child("report") + "\n");
+  CHECK(formation.ctl({"reload"}).out == "w2.1: start (added)\nw2.2: start (added)\n");
+  REQUIRE(formation.tfrun->wait_for_line(R"(w2\.1 +\| first-line)"));
+  REQUIRE(formation.tfrun->wait_for_line(R"(w2\.2 +\| second-line)"));
+}
+
+TEST_CASE("control: an answer larger than a slow client's bound still arrives whole for a client that reads") {
+  // 8 x 1000 lines of up to 300 bytes: more than the 1 MiB a client may leave unread, all of it backlog.
+  Formation formation("a: exec " + test_child() + " lines A 1000 3 stay\n", {"start", "-m", "a=8"});
+  REQUIRE(formation.tfrun->wait_for_text_count("done A", 8));
+  const auto logs = formation.ctl({"logs", "-n", "1000"});
+  CHECK(logs.status == 0);
+  CHECK(std::count(logs.out.begin(), logs.out.end(), '\n') == 8 * 1000);
+  CHECK(logs.out.size() > 1024 * 1024);
 }

@@ -48,7 +48,9 @@ private:
 // Makes the socket's directory (0700, owned by this uid, refused otherwise), detects a live socket by
 // connecting (ControlSocketBusy), removes a stale one, binds with mode 0600 and listens. Throws
 // std::system_error when the OS refuses.
-[[nodiscard]] ControlListener listen_control_socket(const std::string& path);
+// `own_directory`: the directory is tfrun's (a default path): made if missing and kept 0700. A path the
+// user chose (--socket, TFRUN_SOCKET) leaves its directory as it is.
+[[nodiscard]] ControlListener listen_control_socket(const std::string& path, bool own_directory = true);
 
 // A connected, blocking client socket; nullopt with errno set (ENOENT, ECONNREFUSED) when no one listens.
 [[nodiscard]] std::optional<int> connect_control_socket(const std::string& path);
