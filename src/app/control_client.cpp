@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 namespace tfrun::app {
@@ -85,6 +86,9 @@ int exit_status_of(core::ControlErrorCode code) {
   return core::exit_code::internal;
 }
 
+// How long a client waits for an answer (not for `logs -f`, which waits for lines as long as they come).
+constexpr int k_answer_seconds = 10;
+
 void exchange(const Invocation& invocation, const core::ControlRequest& request,
               const std::function<void(const core::ControlResponse&, const std::string& line)>& on_response) {
   const int fd = connect_or_throw(invocation);
@@ -92,6 +96,11 @@ void exchange(const Invocation& invocation, const core::ControlRequest& request,
     int fd;
     ~Closer() { ::close(fd); }
   } closer{fd};
+  if (!request.follow) {
+    // A formation that cannot answer (tfrun stopped by Ctrl-Z, or SIGSTOP) must not hang the client.
+    const timeval limit{k_answer_seconds, 0};
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
+  }
   write_all(fd, core::render_control_request(request));
   std::string pending;
   char chunk[16384];
@@ -115,6 +124,11 @@ void exchange(const Invocation& invocation, const core::ControlRequest& request,
     const auto got = ::read(fd, chunk, sizeof chunk);
     if (got < 0 && errno == EINTR) {
       continue;
+    }
+    if (got < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      throw Error(exit_status_of(core::ControlErrorCode::shutting_down),
+                  "the formation did not answer within " + std::to_string(k_answer_seconds) +
+                      " s (is tfrun stopped, by Ctrl-Z or SIGSTOP?)");
     }
     if (got <= 0) {
       throw Error(exit_status_of(core::ControlErrorCode::no_formation),

@@ -52,11 +52,11 @@ bool color_enabled(ColorMode mode, const core::Environment& environment) {
 // Descriptors tfrun opens besides one pipe per instance (docs/benchmarks.md, "Descriptors"), counted with
 // strace: the event loop's 3 (epoll, its eventfd, its timerfd), the signal pipe's 2, /dev/null twice (for
 // readiness commands and for every instance's stdin), and, while an instance is launched, its pipe's write
-// end and the launch's own event loop (3), and the control socket (docs/control.md) with one client being
-// answered (2; a client beyond the limit waits, see control_server.cpp), and the two a launch places a
+// end and the launch's own event loop (3), the control socket (docs/control.md) and the clients it serves
+// at once (1 + engine::k_max_control_sessions; more wait in its backlog), and the two a launch places a
 // child's stdin and output in (os::reserve_launch_descriptors). Whatever tfrun already has open when it
 // starts is added.
-constexpr std::size_t k_descriptors_of_tfrun = 3 + 2 + 2 + 1 + 3 + 2 + 2;
+constexpr std::size_t k_descriptors_of_tfrun = 3 + 2 + 2 + 1 + 3 + 1 + engine::k_max_control_sessions + 2;
 
 using TypeEnvironments = std::map<std::string, std::shared_ptr<const std::vector<std::string>>>;
 

@@ -58,16 +58,43 @@ void Supervisor::Impl::accept_control() {
       return;
     }
     m_sessions.push_back(session);
-    session->peer = os::peer_credentials(session->socket.native_handle()).value_or(os::PeerCredentials{0, 65534});
-    if (!os::peer_allowed(session->peer)) {
+    const auto peer = os::peer_credentials(session->socket.native_handle());
+    if (!peer) {
+      // Who connected is unknown, so it cannot be allowed (a made-up uid could be tfrun's own).
+      send(session, core::ControlError{core::ControlErrorCode::refused, "tfrun cannot tell who connected"});
+    } else if (session->peer = *peer; !os::peer_allowed(session->peer)) {
       m_out.system_line("control: refused a client of " + who(*session) + " (not tfrun's user)");
       send(session,
            core::ControlError{core::ControlErrorCode::refused, "tfrun runs as uid " + std::to_string(::geteuid()) +
                                                                    "; only that user and root may control it"});
     } else {
+      expect_request_within(session, k_control_request_time);
       read_request(session);
     }
-    accept_control();
+    if (m_sessions.size() < k_max_control_sessions) {
+      accept_control();
+    } else {
+      m_accept_paused = true; // end_session accepts again
+    }
+  });
+}
+
+// A client that does not send its request in time, or that was dropped and does not read its error,
+// is closed: either would otherwise hold a descriptor for as long as it lives.
+void Supervisor::Impl::expect_request_within(const std::shared_ptr<ControlSession>& session,
+                                             std::chrono::seconds limit) {
+  session->deadline.expires_after(limit);
+  session->deadline.async_wait([this, session](const boost::system::error_code& ec) {
+    if (ec || session->closed || m_done) {
+      return;
+    }
+    if (session->dropped || !session->output.empty()) {
+      end_session(session);
+      return;
+    }
+    send(session, core::ControlError{core::ControlErrorCode::bad_request,
+                                     "no request within " + std::to_string(k_control_request_time.count()) + " s"});
+    expect_request_within(session, k_control_drop_grace); // and closed if that is not read either
   });
 }
 
@@ -84,6 +111,7 @@ void Supervisor::Impl::read_request(const std::shared_ptr<ControlSession>& sessi
         session->input.append(session->chunk.data(), size);
         const auto newline = session->input.find('\n');
         if (newline != std::string::npos) {
+          session->deadline.cancel();
           const std::string line = session->input.substr(0, newline);
           handle_request(session, line);
           return;
@@ -137,6 +165,7 @@ void Supervisor::Impl::send(const std::shared_ptr<ControlSession>& session, cons
       session->output.pop_back(); // the line being written stays: a cut line would not parse
     }
     m_out.system_line("control: dropped a client of " + who(*session) + ", too slow to read its answer");
+    expect_request_within(session, k_control_drop_grace); // closed then, read or not
     line = core::render_response(
         core::ControlError{core::ControlErrorCode::too_slow, "this client did not read fast enough and was dropped"});
   }
@@ -182,11 +211,16 @@ void Supervisor::Impl::end_session(const std::shared_ptr<ControlSession>& sessio
     return;
   }
   session->closed = true;
+  session->deadline.cancel();
   m_followers.remove_if([&](const LogFollower& follower) { return follower.session == session; });
   boost::system::error_code ignored;
   session->socket.shutdown(asio::local::stream_protocol::socket::shutdown_both, ignored);
   session->socket.close(ignored);
   m_sessions.remove(session);
+  if (m_accept_paused && m_sessions.size() < k_max_control_sessions && m_control && m_control->is_open() && !m_done) {
+    m_accept_paused = false;
+    accept_control();
+  }
 }
 
 } // namespace tfrun::engine

@@ -2,12 +2,15 @@
 // Private to the supervisor: one client of the control socket (docs/control.md), served on the loop.
 #pragma once
 
+#include <tfrun/engine/supervisor.hpp>
 #include <tfrun/os/control_socket.hpp>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/local/stream_protocol.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include <array>
+#include <chrono>
 #include <cstddef>
 #include <deque>
 #include <string>
@@ -18,10 +21,19 @@ namespace tfrun::engine {
 // client that never reads costs tfrun this much memory and nothing else.
 constexpr std::size_t k_control_queue_bytes = 1024 * 1024;
 
+// k_max_control_sessions (supervisor.hpp) are served at once; more wait in the listen backlog until one
+// leaves, so idle connections can never take the descriptors instances need.
+
+// How long a client may take to send its request, and how long a dropped client's error may wait to be
+// read before the connection is closed regardless.
+constexpr std::chrono::seconds k_control_request_time{5};
+constexpr std::chrono::seconds k_control_drop_grace{1};
+
 struct ControlSession {
-  explicit ControlSession(boost::asio::io_context& io) : socket(io) {}
+  explicit ControlSession(boost::asio::io_context& io) : socket(io), deadline(io) {}
 
   boost::asio::local::stream_protocol::socket socket;
+  boost::asio::steady_timer deadline; // k_control_request_time, then k_control_drop_grace once dropped
   os::PeerCredentials peer;
   std::string input;
   std::array<char, 4096> chunk{};

@@ -144,6 +144,8 @@ struct Supervisor::Impl {
   void close_control();
   void accept_control();
   void read_request(const std::shared_ptr<ControlSession>& session);
+  void watch_follower(const std::shared_ptr<ControlSession>& session);
+  void expect_request_within(const std::shared_ptr<ControlSession>& session, std::chrono::seconds limit);
   void handle_request(const std::shared_ptr<ControlSession>& session, std::string_view line);
   void send(const std::shared_ptr<ControlSession>& session, const core::ControlResponse& response,
             bool snapshot = false);
@@ -218,6 +220,7 @@ struct Supervisor::Impl {
   std::optional<int> m_exit_status;
   std::unique_ptr<asio::local::stream_protocol::acceptor> m_control;
   std::list<std::shared_ptr<ControlSession>> m_sessions;
+  bool m_accept_paused = false; // k_max_control_sessions are being served
   // `logs -f` clients and the instances each follows (empty: every instance, including ones added later).
   struct LogFollower {
     std::shared_ptr<ControlSession> session;

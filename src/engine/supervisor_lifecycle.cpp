@@ -189,6 +189,9 @@ void Supervisor::Impl::abandon(SupervisedChild& child) {
   boost::system::error_code ignored;
   child.pipe.close(ignored);
   child.drain_timer.cancel();
+  if (child.state.request == core::InstanceRequest::restart && !m_stopping) {
+    apply(child, InstanceEvent::user_restart); // the user asked for a new one: it starts beside the old
+  }
   maybe_finish();
 }
 

@@ -80,11 +80,21 @@ void Supervisor::Impl::answer_logs(const std::shared_ptr<ControlSession>& sessio
     follower.instances.assign(chosen.begin(), chosen.end());
   }
   m_followers.push_back(std::move(follower));
-  // A follower never sends more; reading its end tells tfrun when it goes away.
+  watch_follower(session);
+}
+
+// A follower has nothing more to say; reading its end (and ignoring anything it sends) tells tfrun when
+// it goes away.
+void Supervisor::Impl::watch_follower(const std::shared_ptr<ControlSession>& session) {
   session->socket.async_read_some(asio::buffer(session->chunk),
                                   [this, session](const boost::system::error_code& ec, std::size_t) {
-                                    if (ec && !session->closed && !m_done) {
+                                    if (session->closed || m_done) {
+                                      return;
+                                    }
+                                    if (ec) {
                                       end_session(session);
+                                    } else {
+                                      watch_follower(session);
                                     }
                                   });
 }

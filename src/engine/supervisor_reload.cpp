@@ -30,7 +30,8 @@ std::string fingerprint(const PlannedInstance& plan) {
          ',' + std::to_string(policy.max_restarts.value_or(-1)) + ',' + std::to_string(policy.can_exit) + ',' +
          std::to_string(policy.oneshot);
   out += '\0' + std::to_string(static_cast<int>(plan.ready.kind)) + ',' + plan.ready.pattern + ',' +
-         plan.ready.command + ',' + std::to_string(plan.ready.port);
+         plan.ready.command + ',' + std::to_string(plan.ready.port) + ',' +
+         std::to_string(plan.ready.timeout ? plan.ready.timeout->count() : -1);
   if (plan.type_env) {
     for (const auto& variable : *plan.type_env) {
       out += '\0' + variable;
@@ -135,6 +136,9 @@ void Supervisor::Impl::answer_reload(const std::shared_ptr<ControlSession>& sess
       plan.port = child->plan.port;
       plan.type_index = child->plan.type_index;
       child->plan = std::move(plan);
+      if (!child->readiness.notify_socket) {
+        prepare_notify_socket(*child); // it now reports readiness with sd_notify
+      }
       if (!child->state.finished() || child->state.request != core::InstanceRequest::stop) {
         user_request(*child, InstanceEvent::user_restart);
       }

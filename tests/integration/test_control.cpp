@@ -7,6 +7,7 @@
 
 #include <csignal>
 #include <cstring>
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <sys/socket.h>
@@ -349,6 +350,12 @@ TEST_CASE("control: a logs -f client that stops reading is dropped and the forma
   REQUIRE(formation.tfrun->wait_for_line(
       R"(system +\| control: dropped a client of uid \d+, pid \d+, too slow to read its answer)"));
   CHECK(formation.ctl({"ps"}).status == 0);
+  // Dropped, it is also closed (after a second to read its error): reading now ends in EOF, not a wait.
+  char chunk[65536];
+  ssize_t got = 0;
+  while ((got = ::read(fd, chunk, sizeof chunk)) > 0) {
+  }
+  CHECK(got == 0);
   ::close(fd);
 }
 
@@ -543,4 +550,38 @@ TEST_CASE("control: an answer larger than a slow client's bound still arrives wh
   CHECK(logs.status == 0);
   CHECK(std::count(logs.out.begin(), logs.out.end(), '\n') == 8 * 1000);
   CHECK(logs.out.size() > 1024 * 1024);
+}
+
+TEST_CASE("control: idle connections are closed and never hold more than the budget of descriptors") {
+  Formation formation("web: " + child("report") + "\n", {"start"});
+  REQUIRE(formation.tfrun->wait_for_text_count("ready", 1));
+  const auto open_descriptors = [&] {
+    const auto dir = "/proc/" + std::to_string(formation.tfrun->pid()) + "/fd";
+    return std::distance(std::filesystem::directory_iterator(dir), std::filesystem::directory_iterator());
+  };
+  const auto before = open_descriptors();
+  std::vector<int> idle;
+  for (int i = 0; i < 40; ++i) {
+    idle.push_back(connect_raw(socket_of(formation.dir))); // connected, and never a request
+  }
+  // Served 32 at a time; each says why it is closed, and a real client gets its answer after them.
+  const auto ps = formation.ctl({"ps"});
+  CHECK(ps.status == 0);
+  CHECK(open_descriptors() <= before + 32);
+  const auto answer = read_all(idle.front());
+  CHECK(answer == "{\"kind\":\"error\",\"code\":\"bad_request\",\"message\":\"no request within 5 s\"}\n");
+  for (const int fd : idle) {
+    ::close(fd);
+  }
+}
+
+TEST_CASE("control: a client does not hang on a formation that cannot answer (tfrun stopped)") {
+  Formation formation("web: " + child("report") + "\n", {"start"});
+  REQUIRE(formation.tfrun->wait_for_text_count("ready", 1));
+  formation.tfrun->send_signal(SIGSTOP);
+  const auto ps = formation.ctl({"ps"});
+  formation.tfrun->send_signal(SIGCONT);
+  CHECK(ps.status == 75);
+  CHECK(ps.err == "tfrun: error: the formation did not answer within 10 s (is tfrun stopped, by Ctrl-Z or SIGSTOP?)\n");
+  CHECK(formation.ctl({"ps"}).status == 0);
 }

@@ -19,6 +19,9 @@
 
 namespace tfrun::engine {
 
+// Control clients served at once (docs/control.md): each holds a descriptor, so `start` budgets for them.
+constexpr std::size_t k_max_control_sessions = 32;
+
 // One instance as the runtime needs it: everything resolved.
 struct PlannedInstance {
   std::string name;
