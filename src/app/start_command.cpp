@@ -64,8 +64,20 @@ using TypeEnvironments = std::map<std::string, std::shared_ptr<const std::vector
 using EntryArgvs = std::map<std::size_t, std::shared_ptr<const std::vector<std::string>>>;
 using TypeDirectories = std::map<std::string, std::shared_ptr<const std::string>>;
 
-PlannedInstance plan_instance(const Model& model, const core::Instance& instance, TypeEnvironments& type_envs,
-                              EntryArgvs& entry_argvs, TypeDirectories& type_dirs) {
+using ReadyChecks = std::map<std::string, std::shared_ptr<const core::ReadyCheck>>;
+using Lifecycles = std::map<std::string, std::shared_ptr<const core::LifecyclePolicy>>;
+
+// What a type's (or an entry's) instances share instead of holding a copy each.
+struct SharedParts {
+  TypeEnvironments type_envs;
+  EntryArgvs entry_argvs;
+  TypeDirectories type_dirs;
+  ReadyChecks ready_checks;
+  Lifecycles lifecycles;
+};
+
+PlannedInstance plan_instance(const Model& model, const core::Instance& instance, SharedParts& shared_parts) {
+  auto& [type_envs, entry_argvs, type_dirs, ready_checks, lifecycles] = shared_parts;
   PlannedInstance planned;
   planned.name = instance.name;
   planned.type = instance.type;
@@ -99,9 +111,21 @@ PlannedInstance plan_instance(const Model& model, const core::Instance& instance
   planned.quiet = std::find(quiet.begin(), quiet.end(), instance.type) != quiet.end();
   planned.timeout = model.options.timeout;
   const auto* settings = core::find_process_settings(model.settings, instance.type);
-  planned.policy = core::lifecycle_policy(settings);
   if (settings != nullptr) {
-    planned.ready = settings->ready;
+    auto& shared = lifecycles[instance.type];
+    if (!shared) {
+      shared = std::make_shared<const core::LifecyclePolicy>(core::lifecycle_policy(settings));
+    }
+    planned.lifecycle = shared;
+  }
+  if (settings != nullptr) {
+    if (settings->ready.kind != core::ReadyCheck::Kind::none) {
+      auto& shared = ready_checks[instance.type];
+      if (!shared) {
+        shared = std::make_shared<const core::ReadyCheck>(settings->ready);
+      }
+      planned.ready_check = shared;
+    }
     planned.stop_signal = settings->stop_signal.value_or(planned.stop_signal);
     planned.timeout = settings->timeout.value_or(planned.timeout);
     planned.signal_target = settings->signal_target.value_or(planned.signal_target);
@@ -139,17 +163,15 @@ std::size_t name_width(const std::vector<PlannedInstance>& instances) {
 // `tfrun reload` add from; a name written on two entries has two, and `scale` refuses to choose).
 void plan_formation(const Model& model, std::vector<PlannedInstance>& instances,
                     std::vector<PlannedInstance>& type_templates) {
-  TypeEnvironments type_envs;
-  EntryArgvs entry_argvs;
-  TypeDirectories type_dirs;
+  SharedParts shared;
   for (const auto& instance : model.instances) {
-    instances.push_back(plan_instance(model, instance, type_envs, entry_argvs, type_dirs));
+    instances.push_back(plan_instance(model, instance, shared));
   }
   for (std::size_t index = 0; index < model.procfile.entries.size(); ++index) {
     const auto& entry = model.procfile.entries[index];
     const core::Instance first{entry.name,    1,    entry.name + ".1", core::port_for(model.base_port, index, 1),
                                entry.command, index};
-    type_templates.push_back(plan_instance(model, first, type_envs, entry_argvs, type_dirs));
+    type_templates.push_back(plan_instance(model, first, shared));
   }
 }
 
@@ -240,7 +262,7 @@ int start_command(const Invocation& invocation) {
   // One pipe end per instance, one more per instance told to notify, tfrun's own and what it was given:
   // refuse a formation that cannot fit before anything starts, rather than stop it half-started.
   const auto notifying = std::count_if(plan.instances.begin(), plan.instances.end(), [](const PlannedInstance& i) {
-    return i.ready.kind == core::ReadyCheck::Kind::notify;
+    return i.ready().kind == core::ReadyCheck::Kind::notify;
   });
   const std::size_t needed = os::open_descriptor_count(file_limit) + plan.instances.size() +
                              static_cast<std::size_t>(notifying) + k_descriptors_of_tfrun;

@@ -29,7 +29,7 @@ LinePrefix make_line_prefix(const TextStyle& style, std::string_view name, std::
   }
   const std::string lead = style.timestamp ? " " : "";
   prefix.after_time = lead + padded + " |" + reset + " ";
-  prefix.after_time_cont = lead + padded + " +" + reset + " ";
+  prefix.bar_at = static_cast<std::uint16_t>(lead.size() + padded.size() + 1);
   return prefix;
 }
 
@@ -40,7 +40,11 @@ void append_text_head(std::string& out, const TextStyle& style, const LinePrefix
     if (style.timestamp) {
       out += clock;
     }
-    out += continuation ? prefix.after_time_cont : prefix.after_time;
+    const auto at = out.size();
+    out += prefix.after_time;
+    if (continuation) {
+      out[at + prefix.bar_at] = '+';
+    }
   }
 }
 

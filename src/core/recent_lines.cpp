@@ -1,34 +1,55 @@
 // SPDX-License-Identifier: MIT
 #include <tfrun/core/recent_lines.hpp>
 
-#include <algorithm>
+#include <cstring>
 
 namespace tfrun::core {
+namespace {
+
+constexpr std::size_t k_header = sizeof(std::uint64_t) + sizeof(std::uint32_t);
+
+std::uint32_t length_at(const std::string& data, std::size_t at) {
+  std::uint32_t length = 0;
+  std::memcpy(&length, data.data() + at + sizeof(std::uint64_t), sizeof length);
+  return length;
+}
+
+} // namespace
 
 void RecentLines::add(std::uint64_t seq, std::string_view text, std::size_t byte_limit) {
-  Line line{seq, std::string(text.substr(0, k_line_bytes))};
-  m_bytes += line.text.size();
-  if (m_count < m_slots.size()) {
-    m_slots[(m_first + m_count) % m_slots.size()] = std::move(line);
-    ++m_count;
-  } else if (m_slots.size() < k_lines) {
-    // Grown one line at a time (a deque starts with a 512-byte block: 5 MB across 10,000 instances
-    // that printed one line); the oldest first again before growing.
-    std::rotate(m_slots.begin(), m_slots.begin() + static_cast<std::ptrdiff_t>(m_first), m_slots.end());
-    m_first = 0;
-    m_slots.push_back(std::move(line));
-    ++m_count;
-  } else {
-    m_bytes -= m_slots[m_first].text.size();
-    m_slots[m_first] = std::move(line);
-    m_first = (m_first + 1) % m_slots.size();
-  }
-  while (m_bytes > byte_limit && m_count > 1) {
-    m_bytes -= m_slots[m_first].text.size();
-    m_slots[m_first] = {};
-    m_first = (m_first + 1) % m_slots.size();
+  text = text.substr(0, k_line_bytes);
+  const auto length = static_cast<std::uint32_t>(text.size());
+  char header[k_header];
+  std::memcpy(header, &seq, sizeof seq);
+  std::memcpy(header + sizeof seq, &length, sizeof length);
+  m_data.append(header, k_header).append(text);
+  ++m_count;
+  m_text_bytes += length;
+  while (m_count > k_lines || (m_text_bytes > byte_limit && m_count > 1)) {
+    const auto oldest = length_at(m_data, m_head);
+    m_head += static_cast<std::uint32_t>(k_header) + oldest;
+    m_text_bytes -= oldest;
     --m_count;
   }
+  // Dropped records are cut off once they are half the buffer: each byte is moved at most once on average.
+  if (m_head > 0 && m_head >= m_data.size() / 2) {
+    m_data.erase(0, m_head);
+    m_head = 0;
+  }
+}
+
+std::vector<RecentLines::Line> RecentLines::lines() const {
+  std::vector<Line> out;
+  out.reserve(m_count);
+  for (std::size_t at = m_head; at < m_data.size();) {
+    Line line;
+    std::memcpy(&line.seq, m_data.data() + at, sizeof line.seq);
+    const auto length = length_at(m_data, at);
+    line.text = std::string_view(m_data).substr(at + k_header, length);
+    out.push_back(line);
+    at += k_header + length;
+  }
+  return out;
 }
 
 } // namespace tfrun::core

@@ -9,7 +9,7 @@ LogOutput::LogOutput(OutputSink& sink, core::LogFormat format, core::TextStyle s
 }
 
 LineSource LogOutput::make_source(const std::string& name, const std::string& type, std::string_view color) const {
-  LineSource source{name, type, core::make_line_prefix(m_style, name, color), {}, {}, 0};
+  LineSource source{core::make_line_prefix(m_style, name, color), {}, {}, 0};
   if (m_format == core::LogFormat::json) {
     source.json_fields = core::json_line_fields(name, type);
   }

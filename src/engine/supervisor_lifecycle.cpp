@@ -115,7 +115,7 @@ void Supervisor::Impl::on_exit_known(SupervisedChild& child, const core::Process
     return; // part of the shutdown, tfrun's own failure, or asked for by the user: no policy to ask
   }
   const auto uptime = std::chrono::duration_cast<core::Duration>(Clock::now() - child.started_at);
-  child.verdict = core::judge_exit(child.plan.policy, child.restarts, exit, uptime);
+  child.verdict = core::judge_exit(child.plan.policy(), child.restarts, exit, uptime);
 }
 
 // The formation stops at the exit that made it stop, not when that process's output is drained: a
@@ -247,8 +247,8 @@ void Supervisor::Impl::carry_out(SupervisedChild& child, const core::ProcessExit
     return;
   case core::ExitOutcome::finished:
     m_out.system_line(name + " " + core::describe_exit(exit) +
-                      (child.plan.policy.oneshot ? "; done" : "; allowed to exit (can_exit)"));
-    if (child.plan.policy.oneshot) {
+                      (child.plan.policy().oneshot ? "; done" : "; allowed to exit (can_exit)"));
+    if (child.plan.policy().oneshot) {
       m_gate.instance_completed(child.plan.type);
       release_types();
     }

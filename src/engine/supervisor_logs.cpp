@@ -20,10 +20,7 @@ void Supervisor::Impl::remember_line(SupervisedChild& child, const core::LinePie
   if (piece.continuation) {
     return; // the rest of a line cut into chunks: its start is kept, which is what a reader looks for
   }
-  if (!child.recent) {
-    child.recent = std::make_unique<core::RecentLines>();
-  }
-  child.recent->add(++m_line_seq, piece.text, core::RecentLines::bytes_per_instance(m_children.size()));
+  child.recent.add(++m_line_seq, piece.text, core::RecentLines::bytes_per_instance(m_children.size()));
   for (auto it = m_followers.begin(); it != m_followers.end();) {
     const auto& follower = *it++; // send() may drop the session, which removes this entry from the list
     if (follower.instances.empty() ||
@@ -42,30 +39,35 @@ void Supervisor::Impl::answer_logs(const std::shared_ptr<ControlSession>& sessio
   }
   // The last N lines of each instance, merged by sequence number.
   const auto wanted = static_cast<std::size_t>(request.lines.value_or(k_default_log_lines));
+  // Snapshots of each instance's lines (views into its buffer: nothing is added while this runs).
+  std::vector<std::vector<core::RecentLines::Line>> kept;
+  kept.reserve(chosen.size());
+  for (const auto* child : chosen) {
+    auto lines = child->recent.lines();
+    if (lines.size() > wanted) {
+      lines.erase(lines.begin(), lines.end() - static_cast<std::ptrdiff_t>(wanted));
+    }
+    kept.push_back(std::move(lines));
+  }
   struct Next {
     std::uint64_t seq;
-    const SupervisedChild* child;
+    std::size_t instance;
     std::size_t index;
     bool operator>(const Next& other) const { return seq > other.seq; }
   };
   std::priority_queue<Next, std::vector<Next>, std::greater<>> order;
-  for (const auto* child : chosen) {
-    if (!child->recent) {
-      continue;
-    }
-    const auto& lines = *child->recent;
-    const auto first = lines.size() > wanted ? lines.size() - wanted : 0;
-    if (first < lines.size()) {
-      order.push({lines[first].seq, child, first});
+  for (std::size_t instance = 0; instance < kept.size(); ++instance) {
+    if (!kept[instance].empty()) {
+      order.push({kept[instance].front().seq, instance, 0});
     }
   }
   while (!order.empty() && !session->dropped) {
     const auto next = order.top();
     order.pop();
-    const auto& lines = *next.child->recent;
-    send(session, core::ControlLogLine{next.child->plan.name, lines[next.index].text}, true);
+    const auto& lines = kept[next.instance];
+    send(session, core::ControlLogLine{chosen[next.instance]->plan.name, std::string(lines[next.index].text)}, true);
     if (next.index + 1 < lines.size()) {
-      order.push({lines[next.index + 1].seq, next.child, next.index + 1});
+      order.push({lines[next.index + 1].seq, next.instance, next.index + 1});
     }
   }
   if (!request.follow) {

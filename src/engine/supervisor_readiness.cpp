@@ -16,18 +16,20 @@ namespace {
 using Kind = core::ReadyCheck::Kind;
 
 std::string describe_ready(const PlannedInstance& plan) {
-  switch (plan.ready.kind) {
+  switch (plan.ready().kind) {
   case Kind::none: return "none";
   case Kind::own_port: return "port " + std::to_string(plan.port);
-  case Kind::tcp_port: return "port " + std::to_string(plan.ready.port);
-  case Kind::log_regex: return "log /" + plan.ready.pattern + "/";
-  case Kind::command: return "command '" + plan.ready.command + "'";
+  case Kind::tcp_port: return "port " + std::to_string(plan.ready().port);
+  case Kind::log_regex: return "log /" + plan.ready().pattern + "/";
+  case Kind::command: return "command '" + plan.ready().command + "'";
   case Kind::notify: return "notify";
   }
   return "unknown";
 }
 
-bool has_readiness_check(const PlannedInstance& plan) { return !plan.policy.oneshot && plan.ready.kind != Kind::none; }
+bool has_readiness_check(const PlannedInstance& plan) {
+  return !plan.policy().oneshot && plan.ready().kind != Kind::none;
+}
 
 } // namespace
 
@@ -50,7 +52,7 @@ std::string Supervisor::Impl::notify_address(const SupervisedChild& child) {
 }
 
 void Supervisor::Impl::prepare_notify_socket(SupervisedChild& child) {
-  if (!has_readiness_check(child.plan) || child.plan.ready.kind != Kind::notify) {
+  if (!has_readiness_check(child.plan) || child.plan.ready().kind != Kind::notify) {
     return;
   }
   try {
@@ -90,21 +92,21 @@ void Supervisor::Impl::start_readiness(SupervisedChild& child) {
     return; // a restarted instance goes on with the check its first life began
   }
   readiness.checking = true;
-  if (child.plan.policy.oneshot) {
+  if (child.plan.policy().oneshot) {
     return; // ready means finished, which the exit reports
   }
-  switch (child.plan.ready.kind) {
+  switch (child.plan.ready().kind) {
   case Kind::none: mark_ready(child, ""); return;
   case Kind::own_port:
   case Kind::tcp_port: probe_port(child); break;
-  case Kind::log_regex: readiness.log_pattern.emplace(child.plan.ready.pattern); break;
+  case Kind::log_regex: readiness.log_pattern.emplace(child.plan.ready().pattern); break;
   case Kind::command: run_probe_command(child); break;
   case Kind::notify: break; // the socket is already listening
   }
   if (readiness.ready) {
     return;
   }
-  child.ready_timer.expires_after(child.plan.ready.timeout.value_or(core::k_default_ready_timeout));
+  child.ready_timer.expires_after(child.plan.ready().timeout.value_or(core::k_default_ready_timeout));
   child.ready_timer.async_wait([this, &child](const boost::system::error_code& ec) {
     if (!ec) {
       on_ready_timeout(child);
@@ -116,7 +118,7 @@ void Supervisor::Impl::probe_port(SupervisedChild& child) {
   if (child.readiness.ready || m_stopping) {
     return;
   }
-  const int port = child.plan.ready.kind == Kind::own_port ? child.plan.port : child.plan.ready.port;
+  const int port = child.plan.ready().kind == Kind::own_port ? child.plan.port : child.plan.ready().port;
   if (child.state.alive() && os::tcp_accepts(port)) {
     // Only while the instance runs: a port held by something else before it started proves nothing
     // once the instance is gone, and the start-up warning already named such a port.
@@ -137,7 +139,7 @@ void Supervisor::Impl::run_probe_command(SupervisedChild& child) {
   }
   os::SpawnRequest request;
   request.program = "/bin/sh";
-  request.args = {"-c", child.plan.ready.command};
+  request.args = {"-c", child.plan.ready().command};
   request.env = child.plan.environment();
   request.cwd = child.plan.directory();
   request.output_fd = m_dev_null; // its output would only interleave with the instances' lines
@@ -194,7 +196,7 @@ void Supervisor::Impl::on_ready_timeout(SupervisedChild& child) {
   if (child.readiness.ready || m_stopping) {
     return;
   }
-  const auto timeout = child.plan.ready.timeout.value_or(core::k_default_ready_timeout);
+  const auto timeout = child.plan.ready().timeout.value_or(core::k_default_ready_timeout);
   m_out.system_line(child.plan.name + " not ready after " + core::describe_duration(timeout) +
                     " (ready: " + describe_ready(child.plan) + "), stopping");
   begin_stop(core::exit_code::unavailable, StopCause::failure);

@@ -24,14 +24,14 @@ std::string fingerprint(const PlannedInstance& plan) {
   }
   out += '\0' + plan.directory() + '\0' + std::to_string(plan.stop_signal) + '\0' +
          std::to_string(plan.timeout.count()) + '\0' + std::to_string(static_cast<int>(plan.signal_target));
-  const auto& policy = plan.policy;
+  const auto& policy = plan.policy();
   out += '\0' + std::to_string(static_cast<int>(policy.restart)) + ',' + std::to_string(policy.restart_delay.count()) +
          ',' + std::to_string(policy.max_restart_delay.count()) + ',' + std::to_string(policy.healthy_after.count()) +
          ',' + std::to_string(policy.max_restarts.value_or(-1)) + ',' + std::to_string(policy.can_exit) + ',' +
          std::to_string(policy.oneshot);
-  out += '\0' + std::to_string(static_cast<int>(plan.ready.kind)) + ',' + plan.ready.pattern + ',' +
-         plan.ready.command + ',' + std::to_string(plan.ready.port) + ',' +
-         std::to_string(plan.ready.timeout ? plan.ready.timeout->count() : -1);
+  out += '\0' + std::to_string(static_cast<int>(plan.ready().kind)) + ',' + plan.ready().pattern + ',' +
+         plan.ready().command + ',' + std::to_string(plan.ready().port) + ',' +
+         std::to_string(plan.ready().timeout ? plan.ready().timeout->count() : -1);
   if (plan.type_env) {
     for (const auto& variable : *plan.type_env) {
       out += '\0' + variable;

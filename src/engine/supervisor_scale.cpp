@@ -28,7 +28,7 @@ void Supervisor::Impl::answer_scale(const std::shared_ptr<ControlSession>& sessi
       ++known->entries; // a name written twice: plan_scale refuses to choose a command
       continue;
     }
-    auto& type = types.emplace_back(core::ScaleType{first.type, first.policy.oneshot, first.port, {}});
+    auto& type = types.emplace_back(core::ScaleType{first.type, first.policy().oneshot, first.port, {}});
     for (const auto& child : m_children) {
       if (child->plan.type == first.type) {
         type.instances.push_back({number_of(child->plan), counts_toward_scale(*child)});

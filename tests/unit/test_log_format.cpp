@@ -73,8 +73,8 @@ TEST_CASE("log format: the default style is time, padded name and bar without co
   const auto prefix = make_line_prefix(style, "web.1", palette_color(0));
   CHECK(prefix.before_time.empty());
   CHECK(prefix.after_time == " web.1  | ");
-  CHECK(prefix.after_time_cont == " web.1  + ");
   CHECK(text_line(style, "web.1", palette_color(0), false, "hello") == "02:41:50 web.1  | hello\n");
+  CHECK(text_line(style, "web.1", palette_color(0), true, "lo") == "02:41:50 web.1  + lo\n");
 }
 
 TEST_CASE("log format: colour wraps the prefix only, the text is left alone", "[log_format]") {
@@ -82,7 +82,7 @@ TEST_CASE("log format: colour wraps the prefix only, the text is left alone", "[
   const auto prefix = make_line_prefix(style, "web.1", "\x1b[36m");
   CHECK(prefix.before_time == "\x1b[36m");
   CHECK(prefix.after_time == " web.1  |\x1b[0m ");
-  CHECK(prefix.after_time_cont == " web.1  +\x1b[0m ");
+  CHECK(text_line(style, "web.1", "\x1b[36m", true, "lo") == "\x1b[36m02:41:50 web.1  +\x1b[0m lo\n");
   CHECK(text_line(style, "web.1", "\x1b[36m", false, "hello") == "\x1b[36m02:41:50 web.1  |\x1b[0m hello\n");
   CHECK(text_line(style, "system", k_system_color, false, "web.1 exited with code 3") ==
         "\x1b[1m02:41:50 system |\x1b[0m web.1 exited with code 3\n");
@@ -101,7 +101,6 @@ TEST_CASE("log format: without a prefix only the child's bytes are written", "[l
       const auto prefix = make_line_prefix(style, "web.1", "\x1b[36m");
       CHECK(prefix.before_time.empty());
       CHECK(prefix.after_time.empty());
-      CHECK(prefix.after_time_cont.empty());
       CHECK(text_line(style, "web.1", "\x1b[36m", false, "raw \x1b[1mbytes") == "raw \x1b[1mbytes\n");
       CHECK(text_line(style, "web.1", "\x1b[36m", true, "more") == "more\n");
     }

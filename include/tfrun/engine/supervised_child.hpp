@@ -92,7 +92,7 @@ struct SupervisedChild {
   int lives = 0;                              // spawns so far: `tfrun ps` shows lives - 1 as restarts
   std::optional<core::ProcessExit> last_exit; // kept across restarts, for `tfrun ps`
   Readiness readiness;
-  std::unique_ptr<core::RecentLines> recent; // for `tfrun logs`, made on its first line
+  core::RecentLines recent; // for `tfrun logs`
   // The grace period before SIGKILL; before that, during a stop caused by another instance's exit, the
   // settle time a just-started instance gets before its stop signal.
   OnDemandTimer kill_timer;
