@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
 #include <linux/close_range.h>
@@ -277,10 +278,17 @@ constexpr bool k_sanitized = true;
 constexpr bool k_sanitized = false;
 #endif
 
+// Valgrind stops a program at a clone() that is not a thread's or a fork's; it announces itself through
+// the preload of its tools.
+bool under_valgrind() {
+  const char* preload = std::getenv("LD_PRELOAD");
+  return preload != nullptr && std::strstr(preload, "vgpreload") != nullptr;
+}
+
 void reserve_slots(int listen_fds) {
   g_slots.tried = true;
   const int null_fd = null_device();
-  if (k_sanitized || null_fd < 0 || !close_range_unshares()) {
+  if (k_sanitized || null_fd < 0 || under_valgrind() || !close_range_unshares()) {
     return;
   }
   // Above the descriptors a child inherits (stdio and LISTEN_FDS), at the lowest numbers free now.
@@ -442,9 +450,6 @@ SpawnResult launch(const SpawnRequest& request, const std::string& program, cons
   }
   envp.push_back(nullptr);
   ChildReport report;
-  if (!g_slots.tried) {
-    reserve_slots(request.inherited_listen_fds);
-  }
   const int in_fd = request.stdin_fd >= 0 ? request.stdin_fd : null_device();
   const auto table = share_table(in_fd, request.output_fd, request.inherited_listen_fds);
   struct Restore { // the slots go back to /dev/null on every way out, an exception's included

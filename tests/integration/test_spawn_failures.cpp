@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 
 #include <csignal>
+#include <cstdlib>
 #include <sys/stat.h>
 
 using namespace tfrun::test;
@@ -102,4 +103,28 @@ TEST_CASE("start: SIGTERM is still obeyed after an instance failed to start") {
   REQUIRE(status);
   CHECK(*status == 128 + SIGTERM);
   CHECK(no_leftovers(tfrun.marker()));
+}
+
+TEST_CASE("run and start work under valgrind, which cannot follow a launch onto a stack of its own") {
+#if defined(TFRUN_SANITIZED)
+  WARN("a sanitized build does not run under valgrind: skipped");
+  return;
+#endif
+  if (std::system("command -v valgrind >/dev/null 2>&1") != 0) {
+    WARN("valgrind is not installed: skipped");
+    return;
+  }
+  TempDir dir;
+  dir.write("Procfile", "web: echo up; exec " + test_child() + " report\n");
+  auto options = in_dir(dir);
+  options.wrapper = {"valgrind", "-q", "--error-exitcode=99"};
+  const auto run = run_tfrun({"run", "--", "sh", "-c", "echo one-off"}, options, 60s);
+  CHECK(run.status == 0);
+  CHECK(run.out == "one-off\n");
+  Tfrun tfrun({"start", "--no-timestamp"}, options);
+  REQUIRE(tfrun.wait_for_line(R"(web\.1 +\| up)", 60s));
+  tfrun.send_signal(SIGTERM);
+  const auto status = tfrun.wait_for_exit(60s);
+  REQUIRE(status);
+  CHECK(*status == 128 + SIGTERM);
 }

@@ -54,7 +54,8 @@ struct SpawnResult {
 std::size_t raise_open_file_limit();
 
 // Takes the two low descriptors launches share tfrun's descriptor table through (src/os/spawn.cpp), while
-// low numbers are still free; otherwise the first launch takes them. For `start`, before it opens more.
+// low numbers are still free: `start` calls it before it opens more. Without it (`run`, whose one launch
+// gains nothing from sharing a table of a few descriptors), launches use vfork.
 void reserve_launch_descriptors();
 
 } // namespace tfrun::os
