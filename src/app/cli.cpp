@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cctype>
 #include <sstream>
+#include <unistd.h>
 
 namespace tfrun::app {
 namespace {
@@ -326,10 +327,41 @@ Command chosen_control_command(const ControlCommands& control, Invocation& invoc
 }
 // ---- end of live control ----
 
+// `tfrun run -- CMD [ARGS...]` with nothing else on the line and no TFRUN_* variable: a container's
+// ENTRYPOINT, run at every start. It means exactly the defaults, so it needs no parser: building CLI11's
+// model of every option was 60 % of the instructions tfrun spends as an init (docs/benchmarks.md, "Init").
+bool plain_run(int argc, const char* const* argv) {
+  if (argc < 4 || std::string_view(argv[1]) != "run" || std::string_view(argv[2]) != "--") {
+    return false;
+  }
+  // The variables the options read (every envname() in this file): one of them set is an option given.
+  static constexpr std::string_view k_option_variables[] = {
+      "TFRUN_COLOR",        "TFRUN_ENV",           "TFRUN_FORMATION", "TFRUN_LOG_FORMAT", "TFRUN_NO_PREFIX",
+      "TFRUN_NO_TIMESTAMP", "TFRUN_PORT",          "TFRUN_PROCFILE",  "TFRUN_QUIET",      "TFRUN_QUIET_PERIOD",
+      "TFRUN_ROOT",         "TFRUN_SIGNAL_TARGET", "TFRUN_SOCKET",    "TFRUN_TIMEOUT"};
+  for (char** variable = environ; *variable != nullptr; ++variable) {
+    const std::string_view entry(*variable);
+    if (!entry.starts_with("TFRUN_")) {
+      continue;
+    }
+    const auto name = entry.substr(0, entry.find('='));
+    if (std::find(std::begin(k_option_variables), std::end(k_option_variables), name) != std::end(k_option_variables)) {
+      return false;
+    }
+  }
+  return true;
+}
+
 } // namespace
 
 Invocation parse_command_line(int argc, const char* const* argv) {
   Invocation invocation;
+  if (plain_run(argc, argv)) {
+    invocation.command = Command::run;
+    invocation.options = to_given(RawOptions{});
+    invocation.argv.assign(argv + 3, argv + argc);
+    return invocation;
+  }
   CLI::App app{"tfrun: run a Procfile app: every process, one output stream, clean shutdown", "tfrun"};
   app.footer(k_exit_status_epilogue);
   app.set_version_flag("-v,-V,--version", "tfrun " + std::string(TFRUN_VERSION));

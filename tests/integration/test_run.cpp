@@ -4,7 +4,10 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <csignal>
+#include <sstream>
+#include <vector>
 
 using namespace tfrun::test;
 
@@ -84,4 +87,33 @@ TEST_CASE("run: when the command exits, what it left behind gets SIGTERM and tim
                 in_dir(dir));
   CHECK(result.status == 3);
   CHECK(result.out == "ready\ncleaned\n");
+}
+
+TEST_CASE("run: `run -- CMD` alone (the container entrypoint, read without the option parser) means the defaults") {
+  TempDir dir;
+  dir.write("Procfile", "web: echo web\n");
+  dir.write(".env", "FROM_ENV_FILE=1\nPORT=6100\n");
+  const auto sorted_lines = [](const std::string& text) {
+    std::vector<std::string> lines;
+    std::istringstream in(text);
+    for (std::string line; std::getline(in, line);) {
+      if (!line.starts_with("TFRUN_TEST_MARKER=")) { // the harness's, different for every run
+        lines.push_back(line);
+      }
+    }
+    std::sort(lines.begin(), lines.end());
+    return lines;
+  };
+  // The same line with an option that changes nothing goes through the parser: the two must agree.
+  const auto plain = run_tfrun({"run", "--", "env"}, in_dir(dir));
+  const auto parsed = run_tfrun({"run", "--signal-target", "group", "--", "env"}, in_dir(dir));
+  REQUIRE(plain.status == 0);
+  REQUIRE(parsed.status == 0);
+  CHECK(sorted_lines(plain.out) == sorted_lines(parsed.out));
+  CHECK(plain.out.find("FROM_ENV_FILE=1\n") != std::string::npos);
+  CHECK(plain.out.find("PORT=6100\n") != std::string::npos);
+  // A TFRUN_* variable is an option too: it is read.
+  auto options = in_dir(dir);
+  options.env["TFRUN_PORT"] = "7000";
+  CHECK(run_tfrun({"run", "--", "env"}, options).out.find("PORT=7000\n") != std::string::npos);
 }
