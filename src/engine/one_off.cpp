@@ -140,15 +140,18 @@ private:
   // The command was reaped: its pid (and group id) may already be another process's. The group is
   // signalled only while a child of tfrun pins it; adopted children are signalled by pid.
   void signal_descendants(int sig) {
+    if (sig == SIGKILL && !m_killed) {
+      m_killed = true;
+      m_killed_at = Clock::now();
+    }
+    if (!os::has_any_child()) {
+      return; // the command left nothing behind (the common case: exit at once, as an init should)
+    }
     if (m_main_pid > 0 && m_main_pid != ::getpgrp()) {
       os::signal_group_if_held(m_main_pid, sig);
     }
     for (const pid_t pid : os::list_children()) {
       os::signal_adopted(pid, sig);
-    }
-    if (sig == SIGKILL && !m_killed) {
-      m_killed = true;
-      m_killed_at = Clock::now();
     }
   }
 

@@ -140,6 +140,16 @@ std::size_t open_descriptor_count(std::size_t below) {
   return count;
 }
 
+bool has_any_child() {
+  siginfo_t info{};
+  while (::waitid(P_ALL, 0, &info, WEXITED | WSTOPPED | WCONTINUED | WNOHANG | WNOWAIT) != 0) {
+    if (errno != EINTR) {
+      return errno != ECHILD; // an unexpected error: assume there may be some
+    }
+  }
+  return true;
+}
+
 std::vector<pid_t> list_children() {
   std::vector<pid_t> children;
   if (list_children_from_tasks(children)) {

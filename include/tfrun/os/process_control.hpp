@@ -32,6 +32,9 @@ void signal_adopted(pid_t pid, int sig);
 // numbers that new descriptors cannot take under an open-file limit of `below`.
 [[nodiscard]] std::size_t open_descriptor_count(std::size_t below);
 
+// Whether tfrun has any child at all, exited or not (one waitid, nothing collected): when not, nothing
+// needs listing or signalling.
+[[nodiscard]] bool has_any_child();
 // tfrun's current children (from /proc): adopted orphans included.
 [[nodiscard]] std::vector<pid_t> list_children();
 // The command name of `pid` ("sleep"), or empty.
