@@ -12,6 +12,8 @@
 #include <tfrun/os/spawn.hpp>
 
 #include <charconv>
+#include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -107,7 +109,14 @@ int run_command(const Invocation& invocation) {
     }
   }
   plan.listen_fds = socket_activation_fds(model.inherited);
-  return run_one_off(plan);
+  const int status = run_one_off(plan);
+  // Everything the command was given is done with, and freeing the model, the environment and the
+  // libraries' static state one object at a time is work the kernel does at once: as an init, tfrun's
+  // exit is on the path from SIGTERM to the container's stop (docs/benchmarks.md, "Init").
+  std::cout.flush();
+  std::cerr.flush();
+  std::fflush(nullptr);
+  std::_Exit(status);
 }
 
 } // namespace tfrun::app
