@@ -243,7 +243,9 @@ void Supervisor::Impl::on_readable(SupervisedChild& child) {
       if (room < m_buffer.size()) {
         child.read_while_full += static_cast<std::size_t>(got);
       }
-      child.splitter.feed(std::string_view(m_buffer.data(), static_cast<std::size_t>(got)), emit);
+      const std::string_view bytes(m_buffer.data(), static_cast<std::size_t>(got));
+      child.recent.add(++m_read_seq, bytes, core::RecentLines::bytes_per_instance(m_children.size()));
+      child.splitter.feed(bytes, emit);
       if (static_cast<std::size_t>(got) < room) {
         break;
       }
@@ -284,7 +286,9 @@ void Supervisor::Impl::emit(SupervisedChild& child, const core::LinePiece& piece
   if (!child.plan.quiet) {
     m_out.add(child.source, piece);
   }
-  remember_line(child, piece); // a quiet type's lines stay available to `tfrun logs`
+  if (!m_followers.empty()) {
+    follow_line(child, piece); // `tfrun logs -f` (a quiet type's lines included)
+  }
   if (child.readiness.log_pattern && !child.readiness.ready) {
     check_log_line(child, piece.text);
   }

@@ -160,7 +160,7 @@ struct Supervisor::Impl {
   void answer_stop_or_restart(const std::shared_ptr<ControlSession>& session, const core::ControlRequest& request);
   void answer_signal(const std::shared_ptr<ControlSession>& session, const core::ControlRequest& request);
   void answer_logs(const std::shared_ptr<ControlSession>& session, const core::ControlRequest& request);
-  void remember_line(SupervisedChild& child, const core::LinePiece& piece);
+  void follow_line(SupervisedChild& child, const core::LinePiece& piece);
   void answer_reload(const std::shared_ptr<ControlSession>& session);
   void answer_scale(const std::shared_ptr<ControlSession>& session, const core::ControlRequest& request);
   void add_instance(PlannedInstance plan);
@@ -227,7 +227,7 @@ struct Supervisor::Impl {
     std::vector<const SupervisedChild*> instances;
   };
   std::list<LogFollower> m_followers;
-  std::uint64_t m_line_seq = 0;
+  std::uint64_t m_read_seq = 0; // numbers every read of any instance's output: `tfrun logs` merges by it
 };
 
 } // namespace tfrun::engine

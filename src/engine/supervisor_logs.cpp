@@ -16,11 +16,10 @@ constexpr std::int64_t k_default_log_lines = 10;
 
 } // namespace
 
-void Supervisor::Impl::remember_line(SupervisedChild& child, const core::LinePiece& piece) {
+void Supervisor::Impl::follow_line(SupervisedChild& child, const core::LinePiece& piece) {
   if (piece.continuation) {
-    return; // the rest of a line cut into chunks: its start is kept, which is what a reader looks for
+    return; // the rest of a line cut into chunks: its start is sent, which is what a reader looks for
   }
-  child.recent.add(++m_line_seq, piece.text, core::RecentLines::bytes_per_instance(m_children.size()));
   for (auto it = m_followers.begin(); it != m_followers.end();) {
     const auto& follower = *it++; // send() may drop the session, which removes this entry from the list
     if (follower.instances.empty() ||
@@ -39,7 +38,7 @@ void Supervisor::Impl::answer_logs(const std::shared_ptr<ControlSession>& sessio
   }
   // The last N lines of each instance, merged by sequence number.
   const auto wanted = static_cast<std::size_t>(request.lines.value_or(k_default_log_lines));
-  // Snapshots of each instance's lines (views into its buffer: nothing is added while this runs).
+  // A copy of each instance's last lines, taken now.
   std::vector<std::vector<core::RecentLines::Line>> kept;
   kept.reserve(chosen.size());
   for (const auto* child : chosen) {

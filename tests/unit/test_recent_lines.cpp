@@ -9,71 +9,77 @@ using tfrun::core::RecentLines;
 
 namespace {
 
-std::string contents(const RecentLines& lines) {
+std::string contents(const RecentLines& recent) {
   std::string out;
-  for (const auto& line : lines.lines()) {
-    out += std::to_string(line.seq) + ":" + std::string(line.text) + " ";
+  for (const auto& line : recent.lines()) {
+    out += std::to_string(line.seq) + ":" + line.text + " ";
   }
   return out;
 }
 
 } // namespace
 
-TEST_CASE("recent lines: oldest first, and the oldest go beyond the line limit", "[recent_lines]") {
-  RecentLines lines;
-  for (std::uint64_t seq = 1; seq <= RecentLines::k_lines + 3; ++seq) {
-    lines.add(seq, "l" + std::to_string(seq), 1 << 30);
+TEST_CASE("recent output: lines cut apart when asked, each with the read its end arrived in", "[recent_lines]") {
+  RecentLines recent;
+  recent.add(1, "one\ntw", 1000);
+  recent.add(2, "o\r\nthree\n", 1000);
+  recent.add(3, "partial", 1000);
+  CHECK(contents(recent) == "1:one 2:two 2:three 3:partial ");
+}
+
+TEST_CASE("recent output: the byte limit drops whole lines, oldest first", "[recent_lines]") {
+  RecentLines recent;
+  recent.add(1, "aaaa\nbbbb\n", 12);
+  CHECK(contents(recent) == "1:aaaa 1:bbbb ");
+  recent.add(2, "cccc\n", 12); // 15 bytes: "aaaa\n" goes
+  CHECK(contents(recent) == "1:bbbb 2:cccc ");
+  recent.add(3, "0123456789abcdef\nxy\n", 12); // more than the limit alone: only its last line fits
+  CHECK(contents(recent) == "3:xy ");
+  recent.add(4, std::string(20, 'z'), 12); // a line longer than the limit: nothing of it can be kept
+  CHECK(contents(recent).empty());
+  recent.add(5, "ok\n", 12);
+  CHECK(contents(recent) == "5:ok ");
+}
+
+TEST_CASE("recent output: bytes that wrap around the buffer's end come back whole and in order", "[recent_lines]") {
+  RecentLines recent;
+  const std::size_t limit = 1000;
+  std::uint64_t seq = 0;
+  std::uint64_t line_number = 0;
+  for (int round = 0; round < 200; ++round) {
+    std::string read;
+    for (const std::size_t length : {7U, 33U, 101U, 3U}) {
+      ++line_number;
+      read += std::to_string(line_number) + ":" + std::string(length, 'x') + "\n";
+    }
+    recent.add(++seq, read, limit);
   }
-  REQUIRE(lines.size() == RecentLines::k_lines);
-  const auto kept = lines.lines();
-  REQUIRE(kept.size() == RecentLines::k_lines);
-  CHECK(kept.front().seq == 4);
-  CHECK(kept.front().text == "l4");
-  CHECK(kept.back().seq == RecentLines::k_lines + 3);
+  const auto kept = recent.lines();
+  REQUIRE(!kept.empty());
+  CHECK(kept.back().text == std::to_string(line_number) + ":xxx");
+  CHECK(kept.back().seq == seq);
+  std::size_t bytes = 0;
+  for (std::size_t i = 0; i < kept.size(); ++i) {
+    const auto number = std::stoull(kept[i].text.substr(0, kept[i].text.find(':')));
+    CHECK(number == line_number - kept.size() + 1 + i);
+    bytes += kept[i].text.size() + 1;
+  }
+  CHECK(bytes <= limit);
+  CHECK(bytes > limit - 150); // as much as fits, give or take the longest line
 }
 
-TEST_CASE("recent lines: the byte limit drops the oldest, never the newest", "[recent_lines]") {
-  RecentLines lines;
-  lines.add(1, "aaaa", 10);
-  lines.add(2, "bbbb", 10);
-  CHECK(contents(lines) == "1:aaaa 2:bbbb ");
-  lines.add(3, "cccc", 10); // 12 bytes: the oldest goes
-  CHECK(contents(lines) == "2:bbbb 3:cccc ");
-  lines.add(4, std::string(50, 'x'), 10); // alone over the limit: kept, alone
-  CHECK(lines.size() == 1);
-  CHECK(lines.lines().front().seq == 4);
-  // After evictions there is room again; order holds as the buffer is compacted and grows.
-  lines.add(5, "e", 100);
-  lines.add(6, "f", 100);
-  lines.add(7, "g", 100);
-  CHECK(contents(lines) == "4:" + std::string(50, 'x') + " 5:e 6:f 7:g ");
-}
-
-TEST_CASE("recent lines: a long line is cut, and the budget is shared but bounded", "[recent_lines]") {
-  RecentLines lines;
-  lines.add(1, std::string(RecentLines::k_line_bytes + 100, 'y'), 1 << 30);
-  CHECK(lines.lines().front().text.size() == RecentLines::k_line_bytes);
+TEST_CASE("recent output: a long line is given cut, and the budget is shared but bounded", "[recent_lines]") {
+  RecentLines recent;
+  recent.add(1, std::string(RecentLines::k_line_bytes + 100, 'y') + "\n", 1 << 20);
+  CHECK(recent.lines().front().text.size() == RecentLines::k_line_bytes);
   CHECK(RecentLines::bytes_per_instance(1) == RecentLines::k_max_bytes);
   CHECK(RecentLines::bytes_per_instance(10'000) == RecentLines::k_min_bytes);
   CHECK(RecentLines::bytes_per_instance(0) == RecentLines::k_max_bytes);
 }
 
-TEST_CASE("recent lines: many lines through a small budget keep the newest, in order", "[recent_lines]") {
-  RecentLines lines;
-  for (std::uint64_t seq = 1; seq <= 100'000; ++seq) {
-    lines.add(seq, "line " + std::to_string(seq), 200);
-  }
-  const auto kept = lines.lines();
-  REQUIRE(!kept.empty());
-  CHECK(kept.back().seq == 100'000);
-  CHECK(kept.back().text == "line 100000");
-  for (std::size_t i = 1; i < kept.size(); ++i) {
-    CHECK(kept[i].seq == kept[i - 1].seq + 1);
-  }
-  std::size_t text = 0;
-  for (const auto& line : kept) {
-    text += line.text.size();
-  }
-  CHECK(text <= 200);
-  CHECK(text + 11 > 200); // as many as fit
+TEST_CASE("recent output: nothing kept, nothing given", "[recent_lines]") {
+  RecentLines recent;
+  CHECK(recent.lines().empty());
+  recent.add(1, "", 100);
+  CHECK(recent.lines().empty());
 }
