@@ -20,7 +20,7 @@ void RecentLines::drop_until(std::uint64_t position) {
 // A larger buffer (doubling, up to the limit); the kept bytes move to their places in it, a run of
 // bytes contiguous in both buffers at a time.
 void RecentLines::grow(std::size_t needed, std::size_t byte_limit) {
-  const auto capacity = std::max(std::min(std::max({m_capacity * 2, needed, std::size_t{256}}), byte_limit), needed);
+  const auto capacity = std::max(std::min(std::max(m_capacity * 2, needed), byte_limit), needed);
   std::unique_ptr<char[]> larger(new char[capacity]);
   for (auto position = m_start; position < m_end;) {
     const auto from = static_cast<std::size_t>(position % m_capacity);
