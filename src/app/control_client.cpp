@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <iostream>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <unistd.h>
@@ -136,6 +137,16 @@ void exchange(const Invocation& invocation, const core::ControlRequest& request,
     }
     pending.append(chunk, static_cast<std::size_t>(got));
   }
+}
+
+int print_actions(const Invocation& invocation, const core::ControlRequest& request) {
+  exchange(invocation, request, [&](const core::ControlResponse& response, const std::string&) {
+    if (const auto* action = std::get_if<core::ControlAction>(&response)) {
+      std::cout << action->name << ": " << action->action << '\n';
+    }
+  });
+  std::cout << std::flush;
+  return core::exit_code::success;
 }
 
 } // namespace tfrun::app

@@ -4,9 +4,6 @@
 #include <tfrun/app/commands.hpp>
 
 #include <tfrun/app/control_client.hpp>
-#include <tfrun/core/exit_codes.hpp>
-
-#include <iostream>
 
 namespace tfrun::app {
 namespace {
@@ -15,13 +12,7 @@ int ask(const Invocation& invocation, core::ControlCommand command) {
   core::ControlRequest request;
   request.command = command;
   request.names = invocation.names;
-  exchange(invocation, request, [&](const core::ControlResponse& response, const std::string&) {
-    if (const auto* action = std::get_if<core::ControlAction>(&response)) {
-      std::cout << action->name << ": " << action->action << '\n';
-    }
-  });
-  std::cout << std::flush;
-  return core::exit_code::success;
+  return print_actions(invocation, request);
 }
 
 } // namespace

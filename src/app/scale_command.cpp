@@ -5,10 +5,8 @@
 
 #include <tfrun/app/control_client.hpp>
 #include <tfrun/app/errors.hpp>
-#include <tfrun/core/exit_codes.hpp>
 
 #include <charconv>
-#include <iostream>
 
 namespace tfrun::app {
 
@@ -29,13 +27,7 @@ int scale_command(const Invocation& invocation) {
   if (request.scale.empty()) {
     throw UsageError("scale wants at least one TYPE=COUNT, as web=3 worker=0");
   }
-  exchange(invocation, request, [&](const core::ControlResponse& response, const std::string&) {
-    if (const auto* action = std::get_if<core::ControlAction>(&response)) {
-      std::cout << action->name << ": " << action->action << '\n';
-    }
-  });
-  std::cout << std::flush;
-  return core::exit_code::success;
+  return print_actions(invocation, request);
 }
 
 } // namespace tfrun::app

@@ -5,9 +5,6 @@
 
 #include <tfrun/app/control_client.hpp>
 #include <tfrun/app/errors.hpp>
-#include <tfrun/core/exit_codes.hpp>
-
-#include <iostream>
 
 namespace tfrun::app {
 
@@ -19,13 +16,7 @@ int signal_command(const Invocation& invocation) {
   request.command = core::ControlCommand::signal;
   request.signal = invocation.signal_name;
   request.names = invocation.names;
-  exchange(invocation, request, [&](const core::ControlResponse& response, const std::string&) {
-    if (const auto* action = std::get_if<core::ControlAction>(&response)) {
-      std::cout << action->name << ": " << action->action << '\n';
-    }
-  });
-  std::cout << std::flush;
-  return core::exit_code::success;
+  return print_actions(invocation, request);
 }
 
 } // namespace tfrun::app

@@ -23,4 +23,8 @@ void exchange(const Invocation& invocation, const core::ControlRequest& request,
 // An exit status for each error of the protocol (docs/control.md).
 [[nodiscard]] int exit_status_of(core::ControlErrorCode code);
 
+// Sends `request` and prints each action the formation reports as "web.1: restart" (restart, stop,
+// signal, scale). Returns the success status; an error answer is thrown as exchange() throws it.
+int print_actions(const Invocation& invocation, const core::ControlRequest& request);
+
 } // namespace tfrun::app
