@@ -272,7 +272,7 @@ _tfrun() {
   if [[ $cur == -* && $dashdash == 0 ]]; then
     local options="-h --help"
     case $command in
-    start) options+=" $input $output $formation -q --quiet --socket" ;;
+    start) options+=" $input $output $formation -q --quiet --no-terminal-hints --socket" ;;
     ps) options+=" --json -f --procfile -d --root --socket" ;;
     restart | stop | signal | scale) options+=" -f --procfile -d --root --socket" ;;
     logs) options+=" -f --follow -n --lines --procfile -d --root --socket" ;;

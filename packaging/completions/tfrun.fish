@@ -169,6 +169,7 @@ complete -c tfrun -n '__tfrun_options_for start run' -l color -x -a 'auto always
 complete -c tfrun -n '__tfrun_options_for start run' -l no-color -d 'Do not colour the prefixes'
 complete -c tfrun -n '__tfrun_options_for start run' -l no-colour -d 'Do not colour the prefixes'
 complete -c tfrun -n '__tfrun_options_for start' -s q -l quiet -x -a '(__tfrun_types)' -d 'Hide the output of these types'
+complete -c tfrun -n '__tfrun_options_for start' -l no-terminal-hints -d 'Give the children no PYTHONUNBUFFERED, FORCE_COLOR or CLICOLOR_FORCE'
 complete -c tfrun -n '__tfrun_options_for start run' -l no-timestamp -d 'Omit the time column'
 complete -c tfrun -n '__tfrun_options_for start run' -l no-prefix -d "Print the children's lines without time and name"
 complete -c tfrun -n '__tfrun_options_for start run' -l log-format -x -a 'text json' -d 'Log format'

@@ -39,7 +39,7 @@ come before it, as honcho users write them: tfrun -f Procfile.dev -e .env.dev st
 struct RawOptions {
   std::string procfile, root, port, timeout, color, log_format, quiet_period;
   std::vector<std::string> env_files, formation, quiet;
-  bool no_timestamp = false, no_prefix = false;
+  bool no_timestamp = false, no_prefix = false, no_terminal_hints = false;
   CLI::Option *procfile_opt{}, *root_opt{}, *env_opt{}, *port_opt{}, *timeout_opt{}, *color_opt{}, *log_format_opt{},
       *quiet_opt{}, *formation_opt{};
 };
@@ -113,6 +113,7 @@ GivenOptions to_given(const RawOptions& raw) {
   out.quiet_period = given(raw.quiet_opt, raw.quiet_period);
   out.no_timestamp = raw.no_timestamp;
   out.no_prefix = raw.no_prefix;
+  out.no_terminal_hints = raw.no_terminal_hints;
   out.formation = raw.formation;
   out.quiet = raw.quiet;
   return out;
@@ -176,6 +177,10 @@ void define_commands(CLI::App& app, Subcommands& sub, Invocation& invocation, st
         ->type_name("TYPE")
         ->delimiter(',')
         ->allow_extra_args(false);
+    sub.start
+        ->add_flag("--no-terminal-hints", sub.start_raw.no_terminal_hints,
+                   "give the children no PYTHONUNBUFFERED, FORCE_COLOR or CLICOLOR_FORCE when tfrun colours")
+        ->envname("TFRUN_NO_TERMINAL_HINTS");
   }
 
   raw = &sub.run_raw;
@@ -334,7 +339,8 @@ bool plain_run(int argc, const char* const* argv) {
   if (argc < 4 || std::string_view(argv[1]) != "run" || std::string_view(argv[2]) != "--") {
     return false;
   }
-  // The variables the options read (every envname() in this file): one of them set is an option given.
+  // The variables the options read (every envname() in this file but TFRUN_NO_TERMINAL_HINTS, which changes
+  // nothing for `run`): one of them set is an option given.
   static constexpr std::string_view k_option_variables[] = {
       "TFRUN_COLOR",        "TFRUN_ENV",           "TFRUN_FORMATION", "TFRUN_LOG_FORMAT", "TFRUN_NO_PREFIX",
       "TFRUN_NO_TIMESTAMP", "TFRUN_PORT",          "TFRUN_PROCFILE",  "TFRUN_QUIET",      "TFRUN_QUIET_PERIOD",

@@ -5,6 +5,7 @@
 #include <tfrun/core/lifecycle_policy.hpp>
 #include <tfrun/core/settings_check.hpp>
 #include <tfrun/core/signals.hpp>
+#include <tfrun/core/terminal_hints.hpp>
 
 #include <fmt/format.h>
 
@@ -77,6 +78,9 @@ void append_policy(std::string& out, const Model& model, const std::string& type
   append_array(out, p.depends_on, [&](const auto& dependency) { append_json_string(out, dependency.name); });
   out += ",\"ready\":";
   append_ready(out, p.ready);
+  // Whether `start` may give this type the terminal hints; it does only when it colours its output.
+  out += fmt::format(",\"terminal_hints\":{}",
+                     model.options.terminal_hints && core::terminal_hints_for(model.settings, type));
   out += '}';
 }
 

@@ -136,6 +136,7 @@ ResolvedOptions resolve_options(const OptionSources& in) {
   }
   out.timestamp = !given.no_timestamp && settings.timestamp.value_or(foreman.timestamp.value_or(true));
   out.prefix = !given.no_prefix && settings.prefix.value_or(true);
+  out.terminal_hints = !given.no_terminal_hints;
   if (given.log_format) {
     out.log_format = resolve_log_format(*given.log_format);
   } else if (settings.log_format) {

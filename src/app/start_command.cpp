@@ -10,6 +10,7 @@
 #include <tfrun/app/model.hpp>
 #include <tfrun/core/settings_check.hpp>
 #include <tfrun/core/shell_command.hpp>
+#include <tfrun/core/terminal_hints.hpp>
 #include <tfrun/engine/supervisor.hpp>
 #include <tfrun/os/control_socket.hpp>
 #include <tfrun/os/process_control.hpp>
@@ -74,10 +75,11 @@ struct SharedParts {
   TypeDirectories type_dirs;
   ReadyChecks ready_checks;
   Lifecycles lifecycles;
+  bool tfrun_colours = false; // then the types that allow it get the terminal hints (core/terminal_hints.hpp)
 };
 
 PlannedInstance plan_instance(const Model& model, const core::Instance& instance, SharedParts& shared_parts) {
-  auto& [type_envs, entry_argvs, type_dirs, ready_checks, lifecycles] = shared_parts;
+  auto& [type_envs, entry_argvs, type_dirs, ready_checks, lifecycles, tfrun_colours] = shared_parts;
   PlannedInstance planned;
   planned.name = instance.name;
   planned.type = instance.type;
@@ -90,7 +92,11 @@ PlannedInstance plan_instance(const Model& model, const core::Instance& instance
   planned.argv = argv;
   auto& type_env = type_envs[instance.type];
   if (!type_env) {
-    auto variables = child_environment(model, &instance).to_entries();
+    auto environment = child_environment(model, &instance);
+    if (tfrun_colours && model.options.terminal_hints && core::terminal_hints_for(model.settings, instance.type)) {
+      core::add_terminal_hints(environment);
+    }
+    auto variables = environment.to_entries();
     // The identity is per instance; tfrun's own NOTIFY_SOCKET is for tfrun to answer (an instance that
     // speaks sd_notify gets a socket of its own).
     std::erase_if(variables, [](const std::string& entry) {
@@ -159,11 +165,18 @@ std::size_t name_width(const std::vector<PlannedInstance>& instances) {
   return width;
 }
 
+// Whether tfrun colours its own output: text, and colour on (--color, NO_COLOR, a terminal).
+bool colours_output(const Model& model) {
+  return model.options.log_format == LogFormat::text && color_enabled(model.options.color, model.inherited);
+}
+
 // Every instance of the formation, and instance 1 of every Procfile entry (what `tfrun scale` and
 // `tfrun reload` add from; a name written on two entries has two, and `scale` refuses to choose).
-void plan_formation(const Model& model, std::vector<PlannedInstance>& instances,
+// `tfrun_colours`: as decided when the formation started, for `reload` too.
+void plan_formation(const Model& model, bool tfrun_colours, std::vector<PlannedInstance>& instances,
                     std::vector<PlannedInstance>& type_templates) {
   SharedParts shared;
+  shared.tfrun_colours = tfrun_colours;
   for (const auto& instance : model.instances) {
     instances.push_back(plan_instance(model, instance, shared));
   }
@@ -176,12 +189,12 @@ void plan_formation(const Model& model, std::vector<PlannedInstance>& instances,
 }
 
 // `tfrun reload`: the files read as `start` read them; every diagnostic becomes the answer's message.
-engine::ReloadedPlan read_again(const Invocation& invocation) {
+engine::ReloadedPlan read_again(const Invocation& invocation, bool tfrun_colours) {
   engine::ReloadedPlan out;
   std::ostringstream diagnostics;
   try {
     const auto model = load_model(invocation.options, inherited_environment(), LoadRequest{}, diagnostics);
-    plan_formation(model, out.instances, out.type_templates);
+    plan_formation(model, tfrun_colours, out.instances, out.type_templates);
   } catch (const Error& error) {
     out.error =
         diagnostics.str() + (std::string(error.what()).empty() ? "" : "tfrun: error: " + std::string(error.what()));
@@ -241,15 +254,15 @@ int start_command(const Invocation& invocation) {
     }
   }
   SupervisorPlan plan;
-  plan_formation(model, plan.instances, plan.type_templates);
+  plan.style.color = colours_output(model);
+  plan_formation(model, plan.style.color, plan.instances, plan.type_templates);
   plan.types = gated_types(model);
-  plan.reload = [invocation] { return read_again(invocation); };
+  plan.reload = [invocation, colours = plan.style.color] { return read_again(invocation, colours); };
   if (const auto notify = model.inherited.get("NOTIFY_SOCKET"); notify && !notify->empty()) {
     plan.notify_socket = std::string(*notify);
   }
   plan.quiet_period = model.options.quiet_period;
   plan.log_format = model.options.log_format;
-  plan.style.color = model.options.log_format == LogFormat::text && color_enabled(model.options.color, model.inherited);
   plan.style.timestamp = model.options.timestamp;
   plan.style.prefix = model.options.prefix;
   plan.style.name_width = name_width(plan.instances);

@@ -348,6 +348,8 @@ constexpr std::array k_top_level_keys{
                 }},
     TopLevelKey{"quiet_period", [](SettingsReader& r, FileSettings& s,
                                    const toml::node& n) { s.quiet_period = r.duration(n, "quiet_period"); }},
+    TopLevelKey{"terminal_hints", [](SettingsReader& r, FileSettings& s,
+                                     const toml::node& n) { s.terminal_hints = r.boolean(n, "terminal_hints"); }},
     TopLevelKey{"process", read_processes},
 };
 

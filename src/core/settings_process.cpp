@@ -253,6 +253,8 @@ constexpr std::array k_process_keys{
                  p.cwd = r.non_empty_string(n, "cwd");
                  p.cwd_line = static_cast<int>(n.source().begin.line);
                }},
+    ProcessKey{"terminal_hints", [](SettingsReader& r, const toml::node& n,
+                                    ProcessSettings& p) { p.terminal_hints = r.boolean(n, "terminal_hints"); }},
 };
 
 std::string known_process_keys() {

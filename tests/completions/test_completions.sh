@@ -77,6 +77,8 @@ case_bash 'tfrun export <TAB>' 'systemd supervisord runit launchd kubernetes com
 case_bash 'tfrun run worke<TAB>' 'worker' 'tfrun run worke' tfrun run worke
 case_bash 'tfrun check --s<TAB>' '--strict' 'tfrun check --s' tfrun check --s
 case_bash 'tfrun start -q <TAB>' 'web worker' 'tfrun start -q ' tfrun start -q ''
+case_bash 'tfrun start --no-t<TAB>' '--no-timestamp --no-terminal-hints' 'tfrun start --no-t' tfrun start --no-t
+case_bash 'tfrun run --no-t<TAB> (start only)' '--no-timestamp' 'tfrun run --no-t' tfrun run --no-t
 case_bash 'tfrun start -c <TAB>' 'web worker web= worker= all=' 'tfrun start -c ' tfrun start -c ''
 
 # The Procfile named earlier on the line wins over ./Procfile.

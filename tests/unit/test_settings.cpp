@@ -74,6 +74,7 @@ timestamp = false
 prefix = true
 log_format = "json"
 quiet_period = "250ms"
+terminal_hints = false
 )");
   CHECK(report(parsed.diagnostics).empty());
   const auto& s = parsed.settings;
@@ -88,6 +89,7 @@ quiet_period = "250ms"
   CHECK(s.prefix == true);
   CHECK(s.log_format == "json");
   CHECK(s.quiet_period == 250ms);
+  CHECK(s.terminal_hints == false);
 }
 
 TEST_CASE("env and formation also take one string, and an empty env list still counts", "[settings]") {
@@ -119,6 +121,7 @@ depends_on = ["db", "cache"]
 ready = { log = "listening on \\d+", timeout = "1m30s" }
 env = { RAILS_ENV = "production", WORKERS = 4, RATIO = 0.5, DEBUG = false, BIG = 3.0 }
 cwd = "frontend"
+terminal_hints = true
 )");
   CHECK(report(parsed.diagnostics).empty());
   const auto& web = only_process(parsed);
@@ -149,6 +152,7 @@ cwd = "frontend"
       {"RAILS_ENV", "production"}, {"WORKERS", "4"}, {"RATIO", "0.5"}, {"DEBUG", "false"}, {"BIG", "3.0"}};
   CHECK(web.env == env);
   CHECK(web.cwd == "frontend");
+  CHECK(web.terminal_hints == true);
 }
 
 TEST_CASE("every form of ready is read", "[settings]") {
@@ -211,7 +215,7 @@ can_exit = true
 TEST_CASE("top-level errors name the key and show the value", "[settings]") {
   check_errors({
       {"colour = \"auto\"", "1:1: unknown key 'colour' (known keys: procfile, env, port, timeout, formation, color, "
-                            "timestamp, prefix, log_format, quiet_period, process)"},
+                            "timestamp, prefix, log_format, quiet_period, terminal_hints, process)"},
       {"procfile = 5", "1:12: 'procfile' must be a string, not '5'"},
       {"procfile = \"\"", "1:12: 'procfile' must not be empty"},
       {"env = 5", "1:7: 'env' must be a string or an array of strings, not '5'"},
@@ -231,6 +235,7 @@ TEST_CASE("top-level errors name the key and show the value", "[settings]") {
       {"color = \"blue\"", "1:9: 'color' must be one of \"auto\", \"always\", \"never\", not 'blue'"},
       {"timestamp = \"yes\"", "1:13: 'timestamp' must be true or false, not 'yes'"},
       {"prefix = 1", "1:10: 'prefix' must be true or false, not '1'"},
+      {"terminal_hints = \"off\"", "1:18: 'terminal_hints' must be true or false, not 'off'"},
       {"log_format = \"xml\"", "1:14: 'log_format' must be one of \"text\", \"json\", not 'xml'"},
       {"quiet_period = true",
        "1:16: 'quiet_period' must be a duration (seconds, or a string like \"500ms\", \"5s\", \"1m\"), not 'true'"},
@@ -248,7 +253,7 @@ TEST_CASE("[process.NAME] errors name the key and show the value", "[settings]")
       {"restrat = \"always\"",
        "2:1: unknown key 'restrat' in [process.web] (known keys: stop_signal, timeout, signal_target, restart, "
        "max_restarts, restart_delay, max_restart_delay, healthy_after, can_exit, oneshot, depends_on, ready, env, "
-       "cwd)"},
+       "cwd, terminal_hints)"},
       {"stop_signal = \"SIGFOO\"", "2:15: unknown signal 'SIGFOO'"},
       {"stop_signal = 99", "2:15: unknown signal '99'"},
       {"stop_signal = -1", "2:15: unknown signal '-1'"},
@@ -292,6 +297,7 @@ TEST_CASE("[process.NAME] errors name the key and show the value", "[settings]")
       {"env = { A = 1979-05-27 }", "2:13: 'A' in 'env' must be a string, number or boolean, not '1979-05-27'"},
       {"cwd = \"\"", "2:7: 'cwd' must not be empty"},
       {"cwd = 1", "2:7: 'cwd' must be a string, not '1'"},
+      {"terminal_hints = 0", "2:18: 'terminal_hints' must be true or false, not '0'"},
   };
   for (auto& c : cases) {
     const std::string text = std::string("[process.web]\n") + c.text + "\n";
@@ -327,7 +333,7 @@ cwd = ""
 )");
   const std::vector<std::string> expected = {
       "1:1: unknown key 'colour' (known keys: procfile, env, port, timeout, formation, color, timestamp, prefix, "
-      "log_format, quiet_period, process)",
+      "log_format, quiet_period, terminal_hints, process)",
       "2:8: 'port' must be an integer from 1 to 65535, not 'abc'",
       "3:11: 'timeout' must be a duration (seconds, or a string like \"500ms\", \"5s\", \"1m\"), not 'forever'",
       "6:11: 'restart' must be one of \"never\", \"on-failure\", \"always\", not 'sometimes'",

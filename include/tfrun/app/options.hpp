@@ -26,6 +26,7 @@ struct GivenOptions {
   std::optional<std::string> color;
   bool no_timestamp = false;
   bool no_prefix = false;
+  bool no_terminal_hints = false; // start --no-terminal-hints
   std::optional<std::string> log_format;
   std::optional<std::string> quiet_period;
   std::vector<std::string> formation; // -m and positional specs
@@ -43,6 +44,9 @@ struct ResolvedOptions {
   ColorMode color = ColorMode::auto_detect;
   bool timestamp = true;
   bool prefix = true;
+  // false: --no-terminal-hints (or TFRUN_NO_TERMINAL_HINTS) gives them to no type, whatever tfrun.toml says
+  // (which is read per type: core::terminal_hints_for).
+  bool terminal_hints = true;
   LogFormat log_format = LogFormat::text;
   core::Duration quiet_period{1000};
   std::vector<std::string> formation;

@@ -52,6 +52,8 @@ struct ProcessSettings {
   std::vector<std::pair<std::string, std::string>> env;
   std::optional<std::string> cwd;
   int cwd_line = 0; // where `cwd` is set, for messages
+  // Whether the type gets the terminal hints, over the top-level key (core/terminal_hints.hpp).
+  std::optional<bool> terminal_hints;
 };
 
 // Top-level keys mirror the long command-line options.
@@ -67,6 +69,7 @@ struct FileSettings {
   std::optional<bool> prefix;
   std::optional<std::string> log_format;
   std::optional<Duration> quiet_period;
+  std::optional<bool> terminal_hints;
   std::vector<ProcessSettings> processes; // in file order
 };
 
