@@ -40,6 +40,8 @@ struct RawOptions {
   std::string procfile, root, port, timeout, color, log_format, quiet_period;
   std::vector<std::string> env_files, formation, quiet;
   bool no_timestamp = false, no_prefix = false;
+  bool pty = false;
+  CLI::Option* pty_opt{};
   CLI::Option *procfile_opt{}, *root_opt{}, *env_opt{}, *port_opt{}, *timeout_opt{}, *color_opt{}, *log_format_opt{},
       *quiet_opt{}, *formation_opt{};
 };
@@ -115,6 +117,9 @@ GivenOptions to_given(const RawOptions& raw) {
   out.no_prefix = raw.no_prefix;
   out.formation = raw.formation;
   out.quiet = raw.quiet;
+  if (raw.pty_opt != nullptr && raw.pty_opt->count() > 0) {
+    out.pty = raw.pty;
+  }
   return out;
 }
 
@@ -176,6 +181,11 @@ void define_commands(CLI::App& app, Subcommands& sub, Invocation& invocation, st
         ->type_name("TYPE")
         ->delimiter(',')
         ->allow_extra_args(false);
+    sub.start_raw.pty_opt =
+        sub.start
+            ->add_flag("--pty,!--no-pty", sub.start_raw.pty,
+                       "give every instance a pseudo-terminal (for tfrun attach); --no-pty: none, whatever tfrun.toml says")
+            ->envname("TFRUN_PTY");
   }
 
   raw = &sub.run_raw;
@@ -265,7 +275,7 @@ void explain_foreman_export_options(Invocation& invocation) {
 
 // ---- Live control of a running formation (docs/control.md): ps, restart, stop, signal, scale, logs, reload ----
 struct ControlCommands {
-  CLI::App *ps{}, *restart{}, *stop{}, *signal{}, *scale{}, *logs{}, *reload{};
+  CLI::App *ps{}, *restart{}, *stop{}, *signal{}, *scale{}, *logs{}, *reload{}, *attach{};
   std::string procfile, root;
 };
 
@@ -283,6 +293,7 @@ void define_control_commands(CLI::App& app, CLI::App& start, Invocation& invocat
   control.scale = app.add_subcommand("scale", "change how many instances of each type run: web=3 worker=0");
   control.logs = app.add_subcommand("logs", "the last lines of instances, then with -f every new one");
   control.reload = app.add_subcommand("reload", "read the files again; restart only the types that changed");
+  control.attach = app.add_subcommand("attach", "connect this terminal to an instance's (start --pty); Ctrl-] detaches");
   if (!only.empty()) {
     return;
   }
@@ -292,9 +303,13 @@ void define_control_commands(CLI::App& app, CLI::App& start, Invocation& invocat
   control.logs->add_flag("-f,--follow", invocation.follow, "keep printing new lines until the formation stops");
   control.logs->add_option("-n,--lines", invocation.lines, "how many recent lines per instance (default: 10)")
       ->type_name("N");
-  for (auto* sub :
-       {control.ps, control.restart, control.stop, control.signal, control.scale, control.logs, control.reload}) {
-    if (sub != control.scale && sub != control.reload) {
+  control.attach->add_option("name", invocation.names, "the instance, such as web.1 (or a type with one instance)")
+      ->required()
+      ->expected(1)
+      ->type_name("NAME");
+  for (auto* sub : {control.ps, control.restart, control.stop, control.signal, control.scale, control.logs,
+                    control.reload, control.attach}) {
+    if (sub != control.scale && sub != control.reload && sub != control.attach) {
       sub->add_option("names", invocation.names, "instances or types, wildcards allowed (web.1, web, 'w*')")
           ->type_name("NAME");
     }
@@ -311,7 +326,7 @@ Command chosen_control_command(const ControlCommands& control, Invocation& invoc
   const std::pair<CLI::App*, Command> commands[] = {
       {control.ps, Command::ps},         {control.restart, Command::restart}, {control.stop, Command::stop},
       {control.signal, Command::signal}, {control.scale, Command::scale},     {control.logs, Command::logs},
-      {control.reload, Command::reload}};
+      {control.reload, Command::reload}, {control.attach, Command::attach}};
   for (const auto& [sub, command] : commands) {
     if (sub->parsed()) {
       if (!control.procfile.empty()) {

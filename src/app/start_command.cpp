@@ -76,6 +76,17 @@ struct SharedParts {
   Lifecycles lifecycles;
 };
 
+// --pty or --no-pty when given; else tfrun.toml's `pty` (the type's, then the top-level one), which is for
+// a developer at a terminal: with JSON logs, with no terminal on stdout or as a container's PID 1 it is
+// not applied (docs/terminal.md).
+bool pty_for(const Model& model, const core::ProcessSettings* settings) {
+  if (model.options.pty) {
+    return *model.options.pty;
+  }
+  const bool wanted = settings != nullptr && settings->pty ? *settings->pty : model.settings.pty.value_or(false);
+  return wanted && model.options.log_format == LogFormat::text && ::isatty(STDOUT_FILENO) == 1 && !os::is_pid1();
+}
+
 PlannedInstance plan_instance(const Model& model, const core::Instance& instance, SharedParts& shared_parts) {
   auto& [type_envs, entry_argvs, type_dirs, ready_checks, lifecycles] = shared_parts;
   PlannedInstance planned;
@@ -111,6 +122,7 @@ PlannedInstance plan_instance(const Model& model, const core::Instance& instance
   planned.quiet = std::find(quiet.begin(), quiet.end(), instance.type) != quiet.end();
   planned.timeout = model.options.timeout;
   const auto* settings = core::find_process_settings(model.settings, instance.type);
+  planned.pty = pty_for(model, settings);
   if (settings != nullptr) {
     auto& shared = lifecycles[instance.type];
     if (!shared) {

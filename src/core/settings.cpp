@@ -330,6 +330,7 @@ constexpr std::array k_top_level_keys{
                     s.formation = std::move(*specs);
                   }
                 }},
+    TopLevelKey{"pty", [](SettingsReader& r, FileSettings& s, const toml::node& n) { s.pty = r.boolean(n, "pty"); }},
     TopLevelKey{"color",
                 [](SettingsReader& r, FileSettings& s, const toml::node& n) {
                   if (r.one_of(n, "color", {"auto", "always", "never"})) {

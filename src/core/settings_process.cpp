@@ -243,6 +243,7 @@ constexpr std::array k_process_keys{
                                    ProcessSettings& p) { p.healthy_after = r.duration(n, "healthy_after"); }},
     ProcessKey{"can_exit", [](SettingsReader& r, const toml::node& n,
                               ProcessSettings& p) { p.can_exit = r.boolean(n, "can_exit"); }},
+    ProcessKey{"pty", [](SettingsReader& r, const toml::node& n, ProcessSettings& p) { p.pty = r.boolean(n, "pty"); }},
     ProcessKey{"oneshot",
                [](SettingsReader& r, const toml::node& n, ProcessSettings& p) { p.oneshot = r.boolean(n, "oneshot"); }},
     ProcessKey{"depends_on", read_depends_on},
