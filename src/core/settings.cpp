@@ -330,7 +330,6 @@ constexpr std::array k_top_level_keys{
                     s.formation = std::move(*specs);
                   }
                 }},
-    TopLevelKey{"pty", [](SettingsReader& r, FileSettings& s, const toml::node& n) { s.pty = r.boolean(n, "pty"); }},
     TopLevelKey{"color",
                 [](SettingsReader& r, FileSettings& s, const toml::node& n) {
                   if (r.one_of(n, "color", {"auto", "always", "never"})) {
@@ -349,6 +348,7 @@ constexpr std::array k_top_level_keys{
                 }},
     TopLevelKey{"quiet_period", [](SettingsReader& r, FileSettings& s,
                                    const toml::node& n) { s.quiet_period = r.duration(n, "quiet_period"); }},
+    TopLevelKey{"pty", [](SettingsReader& r, FileSettings& s, const toml::node& n) { s.pty = r.boolean(n, "pty"); }},
     TopLevelKey{"process", read_processes},
 };
 

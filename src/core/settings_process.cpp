@@ -243,7 +243,6 @@ constexpr std::array k_process_keys{
                                    ProcessSettings& p) { p.healthy_after = r.duration(n, "healthy_after"); }},
     ProcessKey{"can_exit", [](SettingsReader& r, const toml::node& n,
                               ProcessSettings& p) { p.can_exit = r.boolean(n, "can_exit"); }},
-    ProcessKey{"pty", [](SettingsReader& r, const toml::node& n, ProcessSettings& p) { p.pty = r.boolean(n, "pty"); }},
     ProcessKey{"oneshot",
                [](SettingsReader& r, const toml::node& n, ProcessSettings& p) { p.oneshot = r.boolean(n, "oneshot"); }},
     ProcessKey{"depends_on", read_depends_on},
@@ -254,6 +253,7 @@ constexpr std::array k_process_keys{
                  p.cwd = r.non_empty_string(n, "cwd");
                  p.cwd_line = static_cast<int>(n.source().begin.line);
                }},
+    ProcessKey{"pty", [](SettingsReader& r, const toml::node& n, ProcessSettings& p) { p.pty = r.boolean(n, "pty"); }},
 };
 
 std::string known_process_keys() {
