@@ -71,7 +71,7 @@ std::optional<os::WindowSize> own_window() {
 int signal_descriptor() {
   sigset_t set;
   sigemptyset(&set);
-  for (const int sig : {SIGWINCH, SIGTERM, SIGHUP, SIGINT}) {
+  for (const int sig : {SIGWINCH, SIGTERM, SIGHUP, SIGINT, SIGQUIT}) {
     sigaddset(&set, sig);
   }
   ::sigprocmask(SIG_BLOCK, &set, nullptr);
@@ -106,7 +106,12 @@ struct Attachment {
   bool take_frames(Ending& ending) {
     while (auto frame = frames.next()) {
       switch (frame->type) {
-      case core::AttachFrameType::output: write_all(STDOUT_FILENO, frame->payload); break;
+      case core::AttachFrameType::output:
+        if (!write_all(STDOUT_FILENO, frame->payload)) {
+          ending = Ending::detached; // stdout went away (`tfrun attach web.1 | head`)
+          return false;
+        }
+        break;
       case core::AttachFrameType::notice: say(frame->payload); break;
       case core::AttachFrameType::end:
         end_reason = frame->payload;
@@ -203,6 +208,7 @@ int attach_command(const Invocation& invocation) {
     request.columns = window->columns;
   }
   const int signal_fd = signal_descriptor(); // before connecting: a resize meanwhile is not lost
+  std::signal(SIGPIPE, SIG_IGN);             // a closed stdout ends the attachment, with the terminal put back
   auto opened = open_exchange(invocation, request);
   const auto* action = std::get_if<core::ControlAction>(&opened.first);
   Attachment attachment{opened.fd, action != nullptr ? action->name : invocation.names.front(), {}, {}, 0};

@@ -45,6 +45,14 @@ PseudoTerminal open_pseudo_terminal(WindowSize size) {
     return fail();
   }
   set_window_size(master, size);
+  // Ctrl-Z typed through `tfrun attach` would stop the instance with nothing on its terminal to resume it
+  // (no shell does job control there): it reaches the program as a byte instead. Ctrl-C and Ctrl-\ keep
+  // their signals, which debuggers and REPLs expect.
+  termios settings{};
+  if (::tcgetattr(slave, &settings) == 0) {
+    settings.c_cc[VSUSP] = _POSIX_VDISABLE;
+    ::tcsetattr(slave, TCSANOW, &settings);
+  }
   out.master = master;
   out.slave = slave;
   return out;

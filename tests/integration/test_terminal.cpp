@@ -55,6 +55,17 @@ TEST_CASE("start --pty: no carriage return reaches the output: a progress bar is
   CHECK(finished.out.find("progress 2999/3000") == std::string::npos);
 }
 
+TEST_CASE("start --pty: tfrun logs shows an instance's lines as its output does, without carriage returns") {
+  TempDir dir;
+  dir.write("Procfile", "p: " + child("progress 50 stay") + "\n");
+  Tfrun tfrun({"start", "--no-timestamp", "--pty"}, plain_text_in(dir));
+  REQUIRE(tfrun.wait_for_line("^p\\.1 +\\| done$"));
+  const auto logs = run_tfrun({"logs", "p.1"}, in_dir(dir));
+  CHECK(logs.status == 0);
+  CHECK(logs.out == "p.1 | progress 50/50\np.1 | done\n");
+  stop(tfrun);
+}
+
 TEST_CASE("start --pty: each instance's terminal is tfrun's width less the prefix, and follows a resize") {
   TempDir dir;
   dir.write("Procfile", "w: " + child("winch") + "\n");
@@ -99,6 +110,35 @@ TEST_CASE("attach: type into a child blocked on input, see it answered, detach, 
   CHECK(ps.status == 0);
   CHECK(std::count(ps.out.begin(), ps.out.end(), '\n') == 3); // header and two running rows
   CHECK(ps.out.find("running") != std::string::npos);
+  stop(formation);
+}
+
+TEST_CASE("attach: Ctrl-Z reaches the program as a key and does not stop it") {
+  TempDir dir;
+  dir.write("Procfile", "ask: " + child("ask") + "\n");
+  Tfrun formation({"start", "--no-timestamp", "--pty"}, plain_text_in(dir));
+  REQUIRE(formation.wait_for_line("^ask\\.1 +\\| Your name\\? $"));
+  Tfrun client({"attach", "ask.1"}, on_terminal(dir, 24, 80));
+  REQUIRE(client.wait_for_text_count("Your name? ", 1));
+  client.type("\x1aZed\r");
+  REQUIRE(client.wait_for_text_count("Hello, \x1aZed\r\n", 1));
+  client.type("\x1d");
+  CHECK(client.wait_for_exit() == 0);
+  stop(formation);
+}
+
+TEST_CASE("attach: a closed stdout ends the attachment cleanly instead of killing the client") {
+  TempDir dir;
+  dir.write("Procfile", "ask: " + child("ask") + "\n");
+  Tfrun formation({"start", "--no-timestamp", "--pty"}, plain_text_in(dir));
+  REQUIRE(formation.wait_for_line("^ask\\.1 +\\| Your name\\? $"));
+  auto options = on_terminal(dir, 24, 80);
+  // Its stdout a pipe whose reader is gone: the backlog cannot be shown.
+  options.wrapper = {"bash", "-c", "set -o pipefail; \"$0\" \"$@\" | true"};
+  Tfrun client({"attach", "ask.1"}, options);
+  CHECK(client.wait_for_exit() == 0);
+  CHECK(client.out().find("detached from ask.1") != std::string::npos);
+  REQUIRE(formation.wait_for_line("^system +\\| detach ask\\.1 "));
   stop(formation);
 }
 

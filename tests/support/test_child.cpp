@@ -361,13 +361,16 @@ int main(int argc, char** argv) {
     say(::isatty(STDOUT_FILENO) == 1 ? "\x1b[31mhello\x1b[0m\n" : "hello (no tty)\n");
     return 0;
   }
-  if (mode == "progress") { // a bar redrawn with "\r" N times, then "done" on its own line; exits 0
+  if (mode == "progress") { // a bar redrawn with "\r" N times, then "done" on its own line; exits 0 (or stays)
     const long steps = arg(argv, argc, 2, 1000);
     for (long step = 1; step <= steps; ++step) {
       say("\rprogress " + std::to_string(step) + "/" + std::to_string(steps));
     }
     say("\r\n");
     say("done\n");
+    if (argc > 3 && std::strcmp(argv[3], "stay") == 0) {
+      idle();
+    }
     return 0;
   }
   if (mode == "partial") { // a prompt without newline, then stay
