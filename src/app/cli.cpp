@@ -23,11 +23,13 @@ Exit status:
   64    usage error: unknown flag, bad flag value, unknown process type in a formation
   65    bad input data: a malformed Procfile, env file or tfrun.toml
   66    missing input file: no Procfile, a named env file that does not exist
-  69    start: an instance was not ready in time; ps, restart...: no tfrun start runs in this project
+  69    start: an instance was not ready in time; ps, restart...: no tfrun start runs in this project;
+        attach: the instance has no terminal (start --pty)
   70    internal error in tfrun
   71    system error: the OS refused (fork, pipe, signals)
   74    start: writing the output failed (a full disk)
-  75    start: another tfrun start runs in this project; a control client too slow for logs -f
+  75    start: another tfrun start runs in this project; a control client too slow for logs -f or attach;
+        attach: another client is attached
   76    control protocol error (docs/control.md)
   77    a control command from a user other than tfrun's
 
