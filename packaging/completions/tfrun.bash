@@ -161,7 +161,7 @@ _tfrun() {
   cur=${words[cword]-}
   COMPREPLY=()
 
-  local subcommands="start run check env export version ps restart stop signal scale logs reload"
+  local subcommands="start run check env export version ps restart stop signal scale logs reload attach"
   local input="-f --procfile -d --root --app-root -e --env -p --port"
   local output="-t --timeout --color --no-color --no-colour --no-timestamp --no-prefix --log-format --quiet-period"
   local formation="-m --formation -c --concurrency"
@@ -272,11 +272,11 @@ _tfrun() {
   if [[ $cur == -* && $dashdash == 0 ]]; then
     local options="-h --help"
     case $command in
-    start) options+=" $input $output $formation -q --quiet --no-terminal-hints --socket" ;;
+    start) options+=" $input $output $formation -q --quiet --no-terminal-hints --pty --no-pty --socket" ;;
     ps) options+=" --json -f --procfile -d --root --socket" ;;
     restart | stop | signal | scale) options+=" -f --procfile -d --root --socket" ;;
     logs) options+=" -f --follow -n --lines --procfile -d --root --socket" ;;
-    reload) options+=" -f --procfile -d --root --socket" ;;
+    reload | attach) options+=" -f --procfile -d --root --socket" ;;
     run) options+=" $input $output --signal-target --" ;;
     check) options+=" $input $formation --json --strict" ;;
     env) options+=" $input $formation --json" ;;
@@ -299,6 +299,7 @@ _tfrun() {
     fi
     ;;
   ps | restart | stop | logs) _tfrun_control_names ;;
+  attach) ((positional == 0)) && _tfrun_control_names ;;
   scale) _tfrun_types spec ;;
   export)
     case $positional in

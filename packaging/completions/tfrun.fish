@@ -35,7 +35,7 @@ function __tfrun_parse
         end
         if test -z "$__tfrun_cmd"
             # The shared options may come before the subcommand (tfrun -f Procfile.dev start).
-            if contains -- $token start run check env export version ps restart stop signal scale logs reload
+            if contains -- $token start run check env export version ps restart stop signal scale logs reload attach
                 set __tfrun_cmd $token
             else
                 contains -- $token $__tfrun_value_options; and set prev $token
@@ -145,23 +145,23 @@ end
 complete -c tfrun -f
 
 # Before the subcommand.
-complete -c tfrun -n 'not __fish_seen_subcommand_from start run check env export version ps restart stop signal scale logs reload' -s h -l help -d 'Print help and exit'
-complete -c tfrun -n 'not __fish_seen_subcommand_from start run check env export version ps restart stop signal scale logs reload' -s v -s V -l version -d 'Display version information and exit'
-complete -c tfrun -n 'not __fish_seen_subcommand_from start run check env export version ps restart stop signal scale logs reload' -a start -d 'Run the formation: every process type of the Procfile'
-complete -c tfrun -n 'not __fish_seen_subcommand_from start run check env export version ps restart stop signal scale logs reload' -a run -d "Run a one-off command in the app's environment"
-complete -c tfrun -n 'not __fish_seen_subcommand_from start run check env export version ps restart stop signal scale logs reload' -a check -d 'Validate the Procfile, env files and tfrun.toml; show the formation'
-complete -c tfrun -n 'not __fish_seen_subcommand_from start run check env export version ps restart stop signal scale logs reload' -a env -d 'Print the environment an instance (or a one-off) would receive'
-complete -c tfrun -n 'not __fish_seen_subcommand_from start run check env export version ps restart stop signal scale logs reload' -a export -d 'Write the native files of another process manager'
-complete -c tfrun -n 'not __fish_seen_subcommand_from start run check env export version ps restart stop signal scale logs reload' -a version -d "Print tfrun's version"
+complete -c tfrun -n 'not __fish_seen_subcommand_from start run check env export version ps restart stop signal scale logs reload attach' -s h -l help -d 'Print help and exit'
+complete -c tfrun -n 'not __fish_seen_subcommand_from start run check env export version ps restart stop signal scale logs reload attach' -s v -s V -l version -d 'Display version information and exit'
+complete -c tfrun -n 'not __fish_seen_subcommand_from start run check env export version ps restart stop signal scale logs reload attach' -a start -d 'Run the formation: every process type of the Procfile'
+complete -c tfrun -n 'not __fish_seen_subcommand_from start run check env export version ps restart stop signal scale logs reload attach' -a run -d "Run a one-off command in the app's environment"
+complete -c tfrun -n 'not __fish_seen_subcommand_from start run check env export version ps restart stop signal scale logs reload attach' -a check -d 'Validate the Procfile, env files and tfrun.toml; show the formation'
+complete -c tfrun -n 'not __fish_seen_subcommand_from start run check env export version ps restart stop signal scale logs reload attach' -a env -d 'Print the environment an instance (or a one-off) would receive'
+complete -c tfrun -n 'not __fish_seen_subcommand_from start run check env export version ps restart stop signal scale logs reload attach' -a export -d 'Write the native files of another process manager'
+complete -c tfrun -n 'not __fish_seen_subcommand_from start run check env export version ps restart stop signal scale logs reload attach' -a version -d "Print tfrun's version"
 
 # Every subcommand.
-complete -c tfrun -n '__tfrun_options_for start run check env export version ps restart stop signal scale logs reload' -s h -l help -d 'Print help and exit'
+complete -c tfrun -n '__tfrun_options_for start run check env export version ps restart stop signal scale logs reload attach' -s h -l help -d 'Print help and exit'
 
 # Input options (start run check env export; also before the subcommand).
-complete -c tfrun -n 'not __fish_seen_subcommand_from start run check env export version ps restart stop signal scale logs reload; or __tfrun_options_for start run check env export' -s f -l procfile -r -F -d 'Procfile to read'
-complete -c tfrun -n 'not __fish_seen_subcommand_from start run check env export version ps restart stop signal scale logs reload; or __tfrun_options_for start run check env export' -s d -l root -l app-root -x -a '(__fish_complete_directories (commandline -ct))' -d 'App root directory'
-complete -c tfrun -n 'not __fish_seen_subcommand_from start run check env export version ps restart stop signal scale logs reload; or __tfrun_options_for start run check env export' -s e -l env -r -F -d 'Env file(s), one per flag, repeatable or comma-separated'
-complete -c tfrun -n 'not __fish_seen_subcommand_from start run check env export version ps restart stop signal scale logs reload; or __tfrun_options_for start run check env export' -s p -l port -x -d 'Base port'
+complete -c tfrun -n 'not __fish_seen_subcommand_from start run check env export version ps restart stop signal scale logs reload attach; or __tfrun_options_for start run check env export' -s f -l procfile -r -F -d 'Procfile to read'
+complete -c tfrun -n 'not __fish_seen_subcommand_from start run check env export version ps restart stop signal scale logs reload attach; or __tfrun_options_for start run check env export' -s d -l root -l app-root -x -a '(__fish_complete_directories (commandline -ct))' -d 'App root directory'
+complete -c tfrun -n 'not __fish_seen_subcommand_from start run check env export version ps restart stop signal scale logs reload attach; or __tfrun_options_for start run check env export' -s e -l env -r -F -d 'Env file(s), one per flag, repeatable or comma-separated'
+complete -c tfrun -n 'not __fish_seen_subcommand_from start run check env export version ps restart stop signal scale logs reload attach; or __tfrun_options_for start run check env export' -s p -l port -x -d 'Base port'
 
 # Output options (start run).
 complete -c tfrun -n '__tfrun_options_for start run' -s t -l timeout -x -d 'Grace period before SIGKILL (seconds)'
@@ -170,6 +170,8 @@ complete -c tfrun -n '__tfrun_options_for start run' -l no-color -d 'Do not colo
 complete -c tfrun -n '__tfrun_options_for start run' -l no-colour -d 'Do not colour the prefixes'
 complete -c tfrun -n '__tfrun_options_for start' -s q -l quiet -x -a '(__tfrun_types)' -d 'Hide the output of these types'
 complete -c tfrun -n '__tfrun_options_for start' -l no-terminal-hints -d 'Give the children no PYTHONUNBUFFERED, FORCE_COLOR or CLICOLOR_FORCE'
+complete -c tfrun -n '__tfrun_options_for start' -l pty -d 'Give every instance a pseudo-terminal (for tfrun attach)'
+complete -c tfrun -n '__tfrun_options_for start' -l no-pty -d "No pseudo-terminal, whatever tfrun.toml says"
 complete -c tfrun -n '__tfrun_options_for start run' -l no-timestamp -d 'Omit the time column'
 complete -c tfrun -n '__tfrun_options_for start run' -l no-prefix -d "Print the children's lines without time and name"
 complete -c tfrun -n '__tfrun_options_for start run' -l log-format -x -a 'text json' -d 'Log format'
@@ -219,20 +221,23 @@ function __tfrun_control_names
         __tfrun_types
     end
 end
-complete -c tfrun -n 'not __fish_seen_subcommand_from start run check env export version ps restart stop signal scale logs reload' -a ps -d 'List the instances of the formation running here'
-complete -c tfrun -n 'not __fish_seen_subcommand_from start run check env export version ps restart stop signal scale logs reload' -a restart -d 'Restart instances (all when none is named)'
-complete -c tfrun -n 'not __fish_seen_subcommand_from start run check env export version ps restart stop signal scale logs reload' -a stop -d 'Stop instances (all when none is named)'
-complete -c tfrun -n 'not __fish_seen_subcommand_from start run check env export version ps restart stop signal scale logs reload' -a signal -d 'Send a signal to instances'
+complete -c tfrun -n 'not __fish_seen_subcommand_from start run check env export version ps restart stop signal scale logs reload attach' -a ps -d 'List the instances of the formation running here'
+complete -c tfrun -n 'not __fish_seen_subcommand_from start run check env export version ps restart stop signal scale logs reload attach' -a restart -d 'Restart instances (all when none is named)'
+complete -c tfrun -n 'not __fish_seen_subcommand_from start run check env export version ps restart stop signal scale logs reload attach' -a stop -d 'Stop instances (all when none is named)'
+complete -c tfrun -n 'not __fish_seen_subcommand_from start run check env export version ps restart stop signal scale logs reload attach' -a signal -d 'Send a signal to instances'
 complete -c tfrun -n '__fish_seen_subcommand_from ps restart stop signal' -f -a '(__tfrun_control_names)'
 complete -c tfrun -n '__fish_seen_subcommand_from ps' -l json -d 'One JSON object per instance'
 complete -c tfrun -n '__fish_seen_subcommand_from start ps restart stop signal' -l socket -r -d 'Control socket'
-complete -c tfrun -n 'not __fish_seen_subcommand_from start run check env export version ps restart stop signal scale logs reload' -a scale -d 'Change how many instances of each type run'
+complete -c tfrun -n 'not __fish_seen_subcommand_from start run check env export version ps restart stop signal scale logs reload attach' -a scale -d 'Change how many instances of each type run'
 complete -c tfrun -n '__fish_seen_subcommand_from scale' -f -a '(__tfrun_specs)'
 complete -c tfrun -n '__fish_seen_subcommand_from scale' -l socket -r -d 'Control socket'
-complete -c tfrun -n 'not __fish_seen_subcommand_from start run check env export version ps restart stop signal scale logs reload' -a logs -d 'The last lines of instances, then with -f every new one'
+complete -c tfrun -n 'not __fish_seen_subcommand_from start run check env export version ps restart stop signal scale logs reload attach' -a logs -d 'The last lines of instances, then with -f every new one'
 complete -c tfrun -n '__fish_seen_subcommand_from logs' -f -a '(__tfrun_control_names)'
 complete -c tfrun -n '__fish_seen_subcommand_from logs' -s f -l follow -d 'Keep printing new lines'
 complete -c tfrun -n '__fish_seen_subcommand_from logs' -s n -l lines -x -d 'Recent lines per instance'
 complete -c tfrun -n '__fish_seen_subcommand_from logs' -l socket -r -d 'Control socket'
-complete -c tfrun -n 'not __fish_seen_subcommand_from start run check env export version ps restart stop signal scale logs reload' -a reload -d 'Read the files again; restart only the types that changed'
+complete -c tfrun -n 'not __fish_seen_subcommand_from start run check env export version ps restart stop signal scale logs reload attach' -a reload -d 'Read the files again; restart only the types that changed'
 complete -c tfrun -n '__fish_seen_subcommand_from reload' -l socket -r -d 'Control socket'
+complete -c tfrun -n 'not __fish_seen_subcommand_from start run check env export version ps restart stop signal scale logs reload attach' -a attach -d "Connect this terminal to an instance's (start --pty); Ctrl-] detaches"
+complete -c tfrun -n '__fish_seen_subcommand_from attach' -f -a '(__tfrun_control_names)'
+complete -c tfrun -n '__fish_seen_subcommand_from attach' -l socket -r -d 'Control socket'

@@ -23,11 +23,13 @@ Exit status:
   64    usage error: unknown flag, bad flag value, unknown process type in a formation
   65    bad input data: a malformed Procfile, env file or tfrun.toml
   66    missing input file: no Procfile, a named env file that does not exist
-  69    start: an instance was not ready in time; ps, restart...: no tfrun start runs in this project
+  69    start: an instance was not ready in time; ps, restart...: no tfrun start runs in this project;
+        attach: the instance has no terminal (start --pty)
   70    internal error in tfrun
   71    system error: the OS refused (fork, pipe, signals)
   74    start: writing the output failed (a full disk)
-  75    start: another tfrun start runs in this project; a control client too slow for logs -f
+  75    start: another tfrun start runs in this project; a control client too slow for logs -f or attach;
+        attach: another client is attached
   76    control protocol error (docs/control.md)
   77    a control command from a user other than tfrun's
 
@@ -40,6 +42,8 @@ struct RawOptions {
   std::string procfile, root, port, timeout, color, log_format, quiet_period;
   std::vector<std::string> env_files, formation, quiet;
   bool no_timestamp = false, no_prefix = false, no_terminal_hints = false;
+  bool pty = false;
+  CLI::Option* pty_opt{};
   CLI::Option *procfile_opt{}, *root_opt{}, *env_opt{}, *port_opt{}, *timeout_opt{}, *color_opt{}, *log_format_opt{},
       *quiet_opt{}, *formation_opt{};
 };
@@ -116,6 +120,9 @@ GivenOptions to_given(const RawOptions& raw) {
   out.no_terminal_hints = raw.no_terminal_hints;
   out.formation = raw.formation;
   out.quiet = raw.quiet;
+  if (raw.pty_opt != nullptr && raw.pty_opt->count() > 0) {
+    out.pty = raw.pty;
+  }
   return out;
 }
 
@@ -181,6 +188,11 @@ void define_commands(CLI::App& app, Subcommands& sub, Invocation& invocation, st
         ->add_flag("--no-terminal-hints", sub.start_raw.no_terminal_hints,
                    "give the children no PYTHONUNBUFFERED, FORCE_COLOR or CLICOLOR_FORCE when tfrun colours")
         ->envname("TFRUN_NO_TERMINAL_HINTS");
+    sub.start_raw.pty_opt =
+        sub.start
+            ->add_flag("--pty,!--no-pty", sub.start_raw.pty,
+                       "give every instance a pseudo-terminal (for tfrun attach); --no-pty: none, whatever tfrun.toml says")
+            ->envname("TFRUN_PTY");
   }
 
   raw = &sub.run_raw;
@@ -270,7 +282,7 @@ void explain_foreman_export_options(Invocation& invocation) {
 
 // ---- Live control of a running formation (docs/control.md): ps, restart, stop, signal, scale, logs, reload ----
 struct ControlCommands {
-  CLI::App *ps{}, *restart{}, *stop{}, *signal{}, *scale{}, *logs{}, *reload{};
+  CLI::App *ps{}, *restart{}, *stop{}, *signal{}, *scale{}, *logs{}, *reload{}, *attach{};
   std::string procfile, root;
 };
 
@@ -288,6 +300,7 @@ void define_control_commands(CLI::App& app, CLI::App& start, Invocation& invocat
   control.scale = app.add_subcommand("scale", "change how many instances of each type run: web=3 worker=0");
   control.logs = app.add_subcommand("logs", "the last lines of instances, then with -f every new one");
   control.reload = app.add_subcommand("reload", "read the files again; restart only the types that changed");
+  control.attach = app.add_subcommand("attach", "connect this terminal to an instance's (start --pty); Ctrl-] detaches");
   if (!only.empty()) {
     return;
   }
@@ -297,9 +310,13 @@ void define_control_commands(CLI::App& app, CLI::App& start, Invocation& invocat
   control.logs->add_flag("-f,--follow", invocation.follow, "keep printing new lines until the formation stops");
   control.logs->add_option("-n,--lines", invocation.lines, "how many recent lines per instance (default: 10)")
       ->type_name("N");
-  for (auto* sub :
-       {control.ps, control.restart, control.stop, control.signal, control.scale, control.logs, control.reload}) {
-    if (sub != control.scale && sub != control.reload) {
+  control.attach->add_option("name", invocation.names, "the instance, such as web.1 (or a type with one instance)")
+      ->required()
+      ->expected(1)
+      ->type_name("NAME");
+  for (auto* sub : {control.ps, control.restart, control.stop, control.signal, control.scale, control.logs,
+                    control.reload, control.attach}) {
+    if (sub != control.scale && sub != control.reload && sub != control.attach) {
       sub->add_option("names", invocation.names, "instances or types, wildcards allowed (web.1, web, 'w*')")
           ->type_name("NAME");
     }
@@ -316,7 +333,7 @@ Command chosen_control_command(const ControlCommands& control, Invocation& invoc
   const std::pair<CLI::App*, Command> commands[] = {
       {control.ps, Command::ps},         {control.restart, Command::restart}, {control.stop, Command::stop},
       {control.signal, Command::signal}, {control.scale, Command::scale},     {control.logs, Command::logs},
-      {control.reload, Command::reload}};
+      {control.reload, Command::reload}, {control.attach, Command::attach}};
   for (const auto& [sub, command] : commands) {
     if (sub->parsed()) {
       if (!control.procfile.empty()) {

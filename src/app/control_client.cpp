@@ -74,6 +74,8 @@ int exit_status_of(core::ControlErrorCode code) {
   case core::ControlErrorCode::no_formation: return core::exit_code::unavailable;
   case core::ControlErrorCode::refused: return core::exit_code::no_permission;
   case core::ControlErrorCode::bad_input: return core::exit_code::data;
+  case core::ControlErrorCode::no_terminal: return core::exit_code::unavailable;
+  case core::ControlErrorCode::busy: return core::exit_code::temporary;
   case core::ControlErrorCode::too_slow:
   case core::ControlErrorCode::shutting_down: return core::exit_code::temporary;
   case core::ControlErrorCode::request_too_large:
@@ -137,6 +139,51 @@ void exchange(const Invocation& invocation, const core::ControlRequest& request,
     }
     pending.append(chunk, static_cast<std::size_t>(got));
   }
+}
+
+OpenedExchange open_exchange(const Invocation& invocation, const core::ControlRequest& request) {
+  const int fd = connect_or_throw(invocation);
+  struct Closer { // until the answer is known to be good
+    int fd;
+    ~Closer() {
+      if (fd >= 0) {
+        ::close(fd);
+      }
+    }
+  } closer{fd};
+  const timeval limit{k_answer_seconds, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
+  write_all(fd, core::render_control_request(request));
+  std::string pending;
+  char chunk[4096];
+  std::size_t newline;
+  while ((newline = pending.find('\n')) == std::string::npos) {
+    const auto got = ::read(fd, chunk, sizeof chunk);
+    if (got < 0 && errno == EINTR) {
+      continue;
+    }
+    if (got < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      throw Error(exit_status_of(core::ControlErrorCode::shutting_down),
+                  "the formation did not answer within " + std::to_string(k_answer_seconds) +
+                      " s (is tfrun stopped, by Ctrl-Z or SIGSTOP?)");
+    }
+    if (got <= 0) {
+      throw Error(exit_status_of(core::ControlErrorCode::no_formation),
+                  "the formation closed the connection before answering (it may have stopped)");
+    }
+    pending.append(chunk, static_cast<std::size_t>(got));
+  }
+  const auto response = core::parse_response(std::string_view(pending).substr(0, newline));
+  if (!response) {
+    throw Error(core::exit_code::protocol, "the formation answered something this tfrun does not understand");
+  }
+  if (const auto* error = std::get_if<core::ControlError>(&*response)) {
+    throw Error(exit_status_of(error->code), error->message);
+  }
+  const timeval no_limit{0, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &no_limit, sizeof no_limit);
+  closer.fd = -1;
+  return {fd, *response, pending.substr(newline + 1)};
 }
 
 int print_actions(const Invocation& invocation, const core::ControlRequest& request) {

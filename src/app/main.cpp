@@ -28,6 +28,7 @@ int dispatch(const Invocation& invocation) {
   case Command::scale: return scale_command(invocation);
   case Command::logs: return logs_command(invocation);
   case Command::reload: return reload_command(invocation);
+  case Command::attach: return attach_command(invocation);
   case Command::none: break;
   }
   std::cerr << "tfrun: error: no command given\nRun 'tfrun --help' for more information.\n";

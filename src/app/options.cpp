@@ -151,6 +151,7 @@ ResolvedOptions resolve_options(const OptionSources& in) {
                   : !settings.formation.empty() ? settings.formation
                                                 : foreman.formation;
   out.quiet = given.quiet;
+  out.pty = given.pty;
   return out;
 }
 

@@ -78,6 +78,17 @@ struct SharedParts {
   bool tfrun_colours = false; // then the types that allow it get the terminal hints (core/terminal_hints.hpp)
 };
 
+// --pty or --no-pty when given; else tfrun.toml's `pty` (the type's, then the top-level one), which is for
+// a developer at a terminal: with JSON logs, with no terminal on stdout or as a container's PID 1 it is
+// not applied (docs/terminal.md).
+bool pty_for(const Model& model, const core::ProcessSettings* settings) {
+  if (model.options.pty) {
+    return *model.options.pty;
+  }
+  const bool wanted = settings != nullptr && settings->pty ? *settings->pty : model.settings.pty.value_or(false);
+  return wanted && model.options.log_format == LogFormat::text && ::isatty(STDOUT_FILENO) == 1 && !os::is_pid1();
+}
+
 PlannedInstance plan_instance(const Model& model, const core::Instance& instance, SharedParts& shared_parts) {
   auto& [type_envs, entry_argvs, type_dirs, ready_checks, lifecycles, tfrun_colours] = shared_parts;
   PlannedInstance planned;
@@ -90,10 +101,14 @@ PlannedInstance plan_instance(const Model& model, const core::Instance& instance
     argv = std::make_shared<const std::vector<std::string>>(core::plan_command(instance.command).argv);
   }
   planned.argv = argv;
+  const auto* settings = core::find_process_settings(model.settings, instance.type);
+  planned.pty = pty_for(model, settings);
   auto& type_env = type_envs[instance.type];
   if (!type_env) {
     auto environment = child_environment(model, &instance);
-    if (tfrun_colours && model.options.terminal_hints && core::terminal_hints_for(model.settings, instance.type)) {
+    // An instance on a terminal sees the terminal and decides for itself (docs/terminal.md).
+    if (tfrun_colours && !planned.pty && model.options.terminal_hints &&
+        core::terminal_hints_for(model.settings, instance.type)) {
       core::add_terminal_hints(environment);
     }
     auto variables = environment.to_entries();
@@ -116,7 +131,6 @@ PlannedInstance plan_instance(const Model& model, const core::Instance& instance
   const auto& quiet = model.options.quiet;
   planned.quiet = std::find(quiet.begin(), quiet.end(), instance.type) != quiet.end();
   planned.timeout = model.options.timeout;
-  const auto* settings = core::find_process_settings(model.settings, instance.type);
   if (settings != nullptr) {
     auto& shared = lifecycles[instance.type];
     if (!shared) {

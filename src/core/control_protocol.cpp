@@ -14,7 +14,7 @@ constexpr std::array k_commands{
     std::pair{ControlCommand::ps, "ps"},        std::pair{ControlCommand::restart, "restart"},
     std::pair{ControlCommand::stop, "stop"},    std::pair{ControlCommand::signal, "signal"},
     std::pair{ControlCommand::scale, "scale"},  std::pair{ControlCommand::logs, "logs"},
-    std::pair{ControlCommand::reload, "reload"}};
+    std::pair{ControlCommand::reload, "reload"}, std::pair{ControlCommand::attach, "attach"}};
 
 ControlError bad(std::string message) { return ControlError{ControlErrorCode::bad_request, std::move(message)}; }
 
@@ -71,6 +71,14 @@ std::optional<std::string> read_fields(const json::object& object, ControlReques
     }
     request.lines = lines->get_int64();
   }
+  for (const auto& [key, field] : {std::pair{"rows", &request.rows}, std::pair{"columns", &request.columns}}) {
+    if (const auto* value = object.if_contains(key)) {
+      if (!value->is_int64() || value->get_int64() < 1 || value->get_int64() > 65535) {
+        return "\"" + std::string(key) + "\" must be a count from 1 to 65535";
+      }
+      *field = value->get_int64();
+    }
+  }
   return std::nullopt;
 }
 
@@ -87,7 +95,7 @@ std::optional<std::int64_t> int_of(const json::object& object, std::string_view 
 }
 
 std::optional<ControlErrorCode> parse_error_code(std::string_view text) {
-  for (int i = 0; i <= static_cast<int>(ControlErrorCode::bad_input); ++i) {
+  for (int i = 0; i <= static_cast<int>(ControlErrorCode::busy); ++i) {
     const auto code = static_cast<ControlErrorCode>(i);
     if (to_string(code) == text) {
       return code;
@@ -147,6 +155,8 @@ std::string_view to_string(ControlErrorCode code) {
   case ControlErrorCode::no_formation: return "no_formation";
   case ControlErrorCode::refused: return "refused";
   case ControlErrorCode::bad_input: return "bad_input";
+  case ControlErrorCode::no_terminal: return "no_terminal";
+  case ControlErrorCode::busy: return "busy";
   }
   return "unknown";
 }
@@ -216,6 +226,10 @@ std::string render_control_request(const ControlRequest& request) {
   }
   if (request.lines) {
     object["lines"] = *request.lines;
+  }
+  if (request.rows && request.columns) {
+    object["rows"] = *request.rows;
+    object["columns"] = *request.columns;
   }
   return line_of(object);
 }

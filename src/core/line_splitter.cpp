@@ -31,6 +31,17 @@ std::size_t utf8_safe_cut(std::string_view text) {
 }
 
 // After a huge line, give the memory back so a thousand quiet children do not each keep a megabyte.
+void LineSplitter::start_over_after_carriage_return() {
+  auto end = m_partial.size();
+  while (end > 0 && m_partial[end - 1] == '\r') {
+    --end;
+  }
+  const auto cr = std::string_view(m_partial).substr(0, end).rfind('\r');
+  if (cr != std::string_view::npos) {
+    m_partial.erase(0, cr + 1);
+  }
+}
+
 void LineSplitter::release_large_buffer() {
   constexpr std::size_t k_keep_capacity = 64 * 1024;
   if (m_partial.capacity() > k_keep_capacity) {

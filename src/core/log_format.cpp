@@ -17,6 +17,14 @@ std::string_view palette_color(std::size_t type_index) {
   return k_palette[type_index % k_palette.size()];
 }
 
+std::size_t text_prefix_width(const TextStyle& style) {
+  TextStyle plain = style;
+  plain.color = false;
+  std::string head;
+  append_text_head(head, plain, make_line_prefix(plain, "", ""), "00:00:00", false);
+  return head.size();
+}
+
 LinePrefix make_line_prefix(const TextStyle& style, std::string_view name, std::string_view color) {
   LinePrefix prefix;
   if (!style.prefix) {

@@ -97,4 +97,23 @@ std::vector<RecentLines::Line> RecentLines::lines() const {
   return out;
 }
 
+std::string RecentLines::tail(std::size_t max_bytes) const {
+  auto from = m_end - std::min<std::uint64_t>(max_bytes, m_end - m_start);
+  if (from > m_start && at(from - 1) != '\n') {
+    auto newline = from;
+    while (newline < m_end && at(newline) != '\n') {
+      ++newline;
+    }
+    if (newline + 1 < m_end) {
+      from = newline + 1; // the next whole line; when nothing would be left, the newest line cut
+    }
+  }
+  std::string out;
+  out.reserve(static_cast<std::size_t>(m_end - from));
+  for (auto position = from; position < m_end; ++position) {
+    out += at(position);
+  }
+  return out;
+}
+
 } // namespace tfrun::core

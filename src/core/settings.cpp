@@ -350,6 +350,7 @@ constexpr std::array k_top_level_keys{
                                    const toml::node& n) { s.quiet_period = r.duration(n, "quiet_period"); }},
     TopLevelKey{"terminal_hints", [](SettingsReader& r, FileSettings& s,
                                      const toml::node& n) { s.terminal_hints = r.boolean(n, "terminal_hints"); }},
+    TopLevelKey{"pty", [](SettingsReader& r, FileSettings& s, const toml::node& n) { s.pty = r.boolean(n, "pty"); }},
     TopLevelKey{"process", read_processes},
 };
 

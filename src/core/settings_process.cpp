@@ -255,6 +255,7 @@ constexpr std::array k_process_keys{
                }},
     ProcessKey{"terminal_hints", [](SettingsReader& r, const toml::node& n,
                                     ProcessSettings& p) { p.terminal_hints = r.boolean(n, "terminal_hints"); }},
+    ProcessKey{"pty", [](SettingsReader& r, const toml::node& n, ProcessSettings& p) { p.pty = r.boolean(n, "pty"); }},
 };
 
 std::string known_process_keys() {

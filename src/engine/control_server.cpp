@@ -8,14 +8,6 @@
 #include <boost/asio/write.hpp>
 
 namespace tfrun::engine {
-namespace {
-
-std::string who(const ControlSession& session) {
-  return "uid " + std::to_string(session.peer.uid) + ", pid " + std::to_string(session.peer.pid);
-}
-
-} // namespace
-
 void Supervisor::Impl::open_control() {
   if (m_plan.control_fd < 0) {
     return;
@@ -145,6 +137,7 @@ void Supervisor::Impl::handle_request(const std::shared_ptr<ControlSession>& ses
   case core::ControlCommand::scale: answer_scale(session, request); return;
   case core::ControlCommand::logs: answer_logs(session, request); return;
   case core::ControlCommand::reload: answer_reload(session); return;
+  case core::ControlCommand::attach: answer_attach(session, request); return;
   }
 }
 
@@ -213,6 +206,7 @@ void Supervisor::Impl::end_session(const std::shared_ptr<ControlSession>& sessio
   session->closed = true;
   session->deadline.cancel();
   m_followers.remove_if([&](const LogFollower& follower) { return follower.session == session; });
+  detach(session);
   boost::system::error_code ignored;
   session->socket.shutdown(asio::local::stream_protocol::socket::shutdown_both, ignored);
   session->socket.close(ignored);

@@ -2,8 +2,10 @@
 // Private to the supervisor: one client of the control socket (docs/control.md), served on the loop.
 #pragma once
 
+#include <tfrun/core/attach_frames.hpp>
 #include <tfrun/engine/supervisor.hpp>
 #include <tfrun/os/control_socket.hpp>
+#include <tfrun/os/pseudo_terminal.hpp>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/local/stream_protocol.hpp>
@@ -13,6 +15,7 @@
 #include <chrono>
 #include <cstddef>
 #include <deque>
+#include <optional>
 #include <string>
 
 namespace tfrun::engine {
@@ -28,6 +31,12 @@ constexpr std::size_t k_control_queue_bytes = 1024 * 1024;
 // read before the connection is closed regardless.
 constexpr std::chrono::seconds k_control_request_time{5};
 constexpr std::chrono::seconds k_control_drop_grace{1};
+
+struct SupervisedChild;
+
+// What `tfrun attach` is sent first: the instance's latest output, so a prompt printed before the client
+// came (a debugger's) is on its screen.
+constexpr std::size_t k_attach_backlog_bytes = 8 * 1024;
 
 struct ControlSession {
   explicit ControlSession(boost::asio::io_context& io) : socket(io), deadline(io) {}
@@ -46,6 +55,19 @@ struct ControlSession {
   bool close_after_write = false; // the answer is complete (done or error)
   bool dropped = false;           // too slow: nothing more is queued
   bool closed = false;
+
+  // `tfrun attach` (supervisor_attach.cpp): the instance whose terminal this client is connected to.
+  SupervisedChild* attached_to = nullptr;
+  core::AttachFrameReader frames;
+  std::string pending_input;              // keystrokes the terminal has not taken yet
+  bool reading_input = false;             // a read of the client is under way
+  bool waiting_to_write = false;          // the terminal is full: the client is not read until it takes more
+  std::optional<os::WindowSize> window;   // the client's, while it is attached
 };
+
+// "uid 1000, pid 4242": who asked, for the formation's own lines.
+inline std::string who(const ControlSession& session) {
+  return "uid " + std::to_string(session.peer.uid) + ", pid " + std::to_string(session.peer.pid);
+}
 
 } // namespace tfrun::engine

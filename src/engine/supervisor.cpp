@@ -62,6 +62,7 @@ int Supervisor::Impl::run() {
   warn_about_bound_ports();
   arm_quiet_timer();
   m_dev_null = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
+  m_window = multiplexed_window();
   for (auto& child : m_children) {
     prepare_notify_socket(*child);
   }
@@ -146,14 +147,34 @@ void Supervisor::Impl::spawn_next() {
   }
 }
 
+// The descriptors one life of `child` reads and writes: a pipe, or with --pty a pseudo-terminal (its
+// master read as the pipe is; its slave the child's stdin, stdout, stderr and controlling terminal).
+struct LifeDescriptors {
+  int read_fd = -1;
+  int child_fd = -1; // closed by tfrun once the child has it
+  int error = 0;
+};
+
 void Supervisor::Impl::spawn_child(SupervisedChild& child) {
-  const auto pipe = os::make_output_pipe();
-  if (pipe.error != 0) {
-    // Out of descriptors: this instance cannot start, and the formation stops as for any failed start.
-    m_out.system_line(child.plan.name + " could not start: " + std::strerror(pipe.error) +
-                      (pipe.error == EMFILE || pipe.error == ENFILE
-                           ? " (raise the open-file limit, `ulimit -n`; docs/exit-status.md)"
-                           : ""));
+  LifeDescriptors fds;
+  if (child.plan.pty) {
+    const auto terminal = os::open_pseudo_terminal(window_for(child));
+    fds = {terminal.master, terminal.slave, terminal.error};
+  } else {
+    const auto pipe = os::make_output_pipe();
+    fds = {pipe.read_fd, pipe.write_fd, pipe.error};
+  }
+  if (fds.error != 0) {
+    // Out of descriptors (or pseudo-terminals): this instance cannot start, and the formation stops as
+    // for any failed start.
+    const bool no_descriptor = fds.error == EMFILE || fds.error == ENFILE;
+    const bool no_terminal = child.plan.pty && (fds.error == ENOSPC || fds.error == EAGAIN || fds.error == EIO);
+    m_out.system_line(child.plan.name + " could not start: " + (child.plan.pty ? "no pseudo-terminal: " : "") +
+                      std::strerror(fds.error) +
+                      (no_descriptor ? " (raise the open-file limit, `ulimit -n`; docs/exit-status.md)"
+                       : no_terminal ? " (the kernel's limit on pseudo-terminals, kernel.pty.max, is reached; "
+                                       "docs/terminal.md)"
+                                     : ""));
     child.exit = core::ProcessExit{false, core::exit_code::system, 0};
     child.spawn_failed = true;
     apply(child, InstanceEvent::spawn_failed);
@@ -168,11 +189,15 @@ void Supervisor::Impl::spawn_child(SupervisedChild& child) {
     request.env.push_back("NOTIFY_SOCKET=" + child.readiness.notify_path);
   }
   request.cwd = child.plan.directory();
-  request.output_fd = pipe.write_fd;
+  request.output_fd = fds.child_fd;
+  if (child.plan.pty) {
+    request.stdin_fd = fds.child_fd;
+    request.controlling_terminal = true;
+  }
   const auto result = os::spawn(request);
-  ::close(pipe.write_fd); // only the child holds the write end now, so its exit gives EOF
+  ::close(fds.child_fd); // only the child holds the write end now, so its exit gives EOF (or EIO)
   if (result.error != 0) {
-    ::close(pipe.read_fd);
+    ::close(fds.read_fd);
     // As a shell reports a command it cannot run: the instance exits with 127 or 126, and its restart
     // policy decides what follows.
     m_out.system_line(child.plan.name + " could not start: " + os::describe_spawn_failure(request, result));
@@ -193,7 +218,9 @@ void Supervisor::Impl::spawn_child(SupervisedChild& child) {
   child.spawn_failed = false; // a failed start before this one (a user restart may follow it) is history
   child.started_at = Clock::now();
   child.exit.reset();
-  child.pipe.assign(pipe.read_fd);
+  child.pipe.assign(fds.read_fd);
+  child.on_terminal = child.plan.pty;
+  child.splitter.set_terminal(child.plan.pty);
   m_by_pid.emplace(result.pid, &child);
   m_by_group[result.pid] = &child;
   apply(child, InstanceEvent::spawned);
@@ -201,6 +228,10 @@ void Supervisor::Impl::spawn_child(SupervisedChild& child) {
   m_out.system_line(child.plan.name + " started (pid " + std::to_string(result.pid) + ", port " +
                     std::to_string(child.plan.port) +
                     (restart > 0 ? ", restart " + std::to_string(restart) : std::string()) + ")");
+  if (child.attached) {
+    tell_attached(child, core::AttachFrameType::notice,
+                  child.plan.name + " started (pid " + std::to_string(result.pid) + ") on a new terminal");
+  }
   arm_read(child);
   start_readiness(child);
 }
@@ -245,6 +276,9 @@ void Supervisor::Impl::on_readable(SupervisedChild& child) {
       }
       const std::string_view bytes(m_buffer.data(), static_cast<std::size_t>(got));
       child.recent.add(++m_read_seq, bytes, core::RecentLines::bytes_per_instance(m_children.size()));
+      if (child.attached) {
+        tell_attached(child, core::AttachFrameType::output, bytes);
+      }
       child.splitter.feed(bytes, emit);
       if (static_cast<std::size_t>(got) < room) {
         break;
@@ -307,6 +341,9 @@ void Supervisor::Impl::close_pipe(SupervisedChild& child) {
   boost::system::error_code ignored;
   child.pipe.close(ignored);
   child.drain_timer.cancel();
+  if (child.on_terminal) {
+    tell_attached(child, core::AttachFrameType::notice, child.plan.name + "'s terminal closed");
+  }
   apply(child, InstanceEvent::pipe_closed);
 }
 

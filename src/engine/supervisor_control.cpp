@@ -8,14 +8,6 @@
 #include <tfrun/core/signals.hpp>
 
 namespace tfrun::engine {
-namespace {
-
-std::string who(const ControlSession& session) {
-  return "uid " + std::to_string(session.peer.uid) + ", pid " + std::to_string(session.peer.pid);
-}
-
-} // namespace
-
 std::vector<SupervisedChild*> Supervisor::Impl::select(const std::shared_ptr<ControlSession>& session,
                                                        const std::vector<std::string>& patterns) {
   std::vector<core::NamedInstance> named;

@@ -12,6 +12,7 @@
 #include "control_session.hpp"
 #include <tfrun/os/notify.hpp>
 #include <tfrun/os/process_control.hpp>
+#include <tfrun/os/pseudo_terminal.hpp>
 #include <tfrun/os/reaper.hpp>
 #include <tfrun/os/signal_guard.hpp>
 #include <tfrun/os/spawn.hpp>
@@ -168,6 +169,19 @@ struct Supervisor::Impl {
   void queue_spawn(SupervisedChild& child);
   void report_user_exit(SupervisedChild& child);
 
+  // Pseudo-terminals and `tfrun attach` (supervisor_attach.cpp, docs/terminal.md).
+  [[nodiscard]] os::WindowSize window_for(const SupervisedChild& child) const;
+  [[nodiscard]] os::WindowSize multiplexed_window() const;
+  void resize_terminals();
+  void answer_attach(const std::shared_ptr<ControlSession>& session, const core::ControlRequest& request);
+  void read_attach_input(const std::shared_ptr<ControlSession>& session);
+  void take_attach_frames(const std::shared_ptr<ControlSession>& session);
+  void write_attach_input(const std::shared_ptr<ControlSession>& session);
+  void send_frame(const std::shared_ptr<ControlSession>& session, core::AttachFrameType type,
+                  std::string_view payload);
+  void tell_attached(SupervisedChild& child, core::AttachFrameType type, std::string_view payload);
+  void detach(const std::shared_ptr<ControlSession>& session);
+
   SupervisorPlan m_plan;
   asio::io_context m_io;
   asio::signal_set m_signals;
@@ -228,6 +242,9 @@ struct Supervisor::Impl {
   };
   std::list<LogFollower> m_followers;
   std::uint64_t m_read_seq = 0; // numbers every read of any instance's output: `tfrun logs` merges by it
+  // The size of every instance's pseudo-terminal nobody is attached to: tfrun's own terminal less the
+  // prefix of each line (docs/terminal.md).
+  os::WindowSize m_window;
 };
 
 } // namespace tfrun::engine

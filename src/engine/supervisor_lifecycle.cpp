@@ -63,9 +63,13 @@ void Supervisor::Impl::on_signal(int sig) {
     os::stop_self();
     return;
   default:
-    // USR1, USR2, WINCH, QUIT, CONT: meant for the app, so every process group gets them.
+    // USR1, USR2, WINCH, QUIT, CONT: meant for the app, so every process group gets them. An instance on a
+    // pseudo-terminal learns of a resize from its terminal instead, with the size that is its own.
+    if (sig == SIGWINCH) {
+      resize_terminals();
+    }
     for (auto& child : m_children) {
-      if (child->state.alive()) {
+      if (child->state.alive() && !(sig == SIGWINCH && child->on_terminal)) {
         send_to_child(*child, sig);
       }
     }

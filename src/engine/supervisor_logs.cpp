@@ -46,6 +46,11 @@ void Supervisor::Impl::answer_logs(const std::shared_ptr<ControlSession>& sessio
     if (lines.size() > wanted) {
       lines.erase(lines.begin(), lines.end() - static_cast<std::ptrdiff_t>(wanted));
     }
+    if (child->on_terminal) {
+      for (auto& line : lines) {
+        line.text = std::string(core::as_shown_on_screen(line.text)); // as the formation's output shows it
+      }
+    }
     kept.push_back(std::move(lines));
   }
   struct Next {

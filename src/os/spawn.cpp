@@ -19,6 +19,7 @@
 #include <fcntl.h>
 #include <linux/close_range.h>
 #include <sched.h>
+#include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -75,7 +76,9 @@ struct ChildSetup {
       report->unshare_refused = errno == EINVAL || errno == EPERM || errno == ENOSYS; // tfrun retries with vfork
       return fail(SpawnStep::descriptors);
     }
-    if (request.new_process_group) {
+    if (request.controlling_terminal) {
+      ::setsid(); // also a process group of its own, led by the child: tfrun signals it as any other
+    } else if (request.new_process_group) {
       ::setpgid(0, 0);
     }
     if (request.take_terminal) {
@@ -83,6 +86,9 @@ struct ChildSetup {
       ::tcsetpgrp(STDIN_FILENO, ::getpid());
     }
     if (!redirect()) {
+      return fail(SpawnStep::descriptors);
+    }
+    if (request.controlling_terminal && ::ioctl(STDIN_FILENO, TIOCSCTTY, 0) != 0) {
       return fail(SpawnStep::descriptors);
     }
     if (!request.cwd.empty() && ::chdir(request.cwd.c_str()) != 0) {

@@ -57,7 +57,10 @@ fi
 
 case_bash 'tfrun st<TAB>' 'start stop' 'tfrun st' tfrun st
 case_bash 'tfrun re<TAB>' 'restart reload' 'tfrun re' tfrun re
-case_bash 'tfrun <TAB>' 'start run check env export version ps restart stop signal scale logs reload' 'tfrun ' tfrun ''
+case_bash 'tfrun <TAB>' 'start run check env export version ps restart stop signal scale logs reload attach' 'tfrun ' tfrun ''
+case_bash 'tfrun a<TAB>' 'attach' 'tfrun a' tfrun a
+case_bash 'tfrun start --p<TAB>' '--procfile --port --pty' 'tfrun start --p' tfrun start --p
+case_bash 'tfrun attach w<TAB>' 'web worker web.1 worker.1' 'tfrun attach w' tfrun attach w
 case_bash 'tfrun restart <TAB> (no formation runs)' 'web worker web.1 worker.1' 'tfrun restart ' tfrun restart ''
 case_bash 'tfrun signal <TAB>' 'HUP INT QUIT TERM USR1 USR2 WINCH CONT STOP KILL' 'tfrun signal ' tfrun signal ''
 case_bash 'tfrun signal HUP w<TAB>' 'web worker web.1 worker.1' 'tfrun signal HUP w' tfrun signal HUP w
@@ -90,7 +93,7 @@ case_bash 'tfrun env --procfile=other/Procfile <TAB>' 'api.1' 'tfrun env --procf
 # The shared options may come before the command.
 case_bash 'tfrun -f other<TAB>' 'other' 'tfrun -f other' tfrun -f other
 case_bash 'tfrun --app-<TAB>' '--app-root' 'tfrun --app-' tfrun --app-
-case_bash 'tfrun -e .env <TAB>' 'start run check env export version ps restart stop signal scale logs reload' 'tfrun -e .env ' tfrun -e .env ''
+case_bash 'tfrun -e .env <TAB>' 'start run check env export version ps restart stop signal scale logs reload attach' 'tfrun -e .env ' tfrun -e .env ''
 case_bash 'tfrun -f other/Procfile start <TAB>' 'api api= all=' 'tfrun -f other/Procfile start ' \
   tfrun -f other/Procfile start ''
 

@@ -94,14 +94,25 @@ long rss_kib(pid_t pid) {
   return -1;
 }
 
+// The integrity tests run twice: on pipes, and with --pty, where every instance writes to a terminal that
+// turns "\n" into "\r\n" (docs/terminal.md).
+std::vector<std::string> with_pty(std::vector<std::string> args, bool pty) {
+  if (pty) {
+    args.emplace_back("--pty");
+  }
+  return args;
+}
+
 } // namespace
 
 TEST_CASE("16 busy children: every line arrives once, whole, prefixed, in order, with a huge and a partial line") {
+  const bool pty = GENERATE(false, true);
+  INFO("--pty: " << pty);
   TempDir dir;
   const int count = 50000;
   dir.write("Procfile", "g: exec " + test_child() + " lines $PS " + std::to_string(count) + " $PORT stay\n" +
                             "big: exec " + test_child() + " big 1048576 stay\n");
-  Tfrun tfrun({"start", "--no-timestamp", "g=16", "big=1"}, plain_text_in(dir));
+  Tfrun tfrun(with_pty({"start", "--no-timestamp", "g=16", "big=1"}, pty), plain_text_in(dir));
   REQUIRE(tfrun.wait_for_text_count("| done g.", 16, 120s));
   REQUIRE(tfrun.wait_for_line("^big\\.1 +\\| end-without-newline$", 10s)); // shown after the quiet period
   tfrun.send_signal(SIGTERM);
@@ -123,9 +134,11 @@ TEST_CASE("16 busy children: every line arrives once, whole, prefixed, in order,
 }
 
 TEST_CASE("a line longer than 1 MiB is split into marked chunks, never truncated") {
+  const bool pty = GENERATE(false, true);
+  INFO("--pty: " << pty);
   TempDir dir;
   dir.write("Procfile", "big: exec " + test_child() + " big 2500000 stay\n");
-  Tfrun tfrun({"start", "--no-timestamp"}, plain_text_in(dir));
+  Tfrun tfrun(with_pty({"start", "--no-timestamp"}, pty), plain_text_in(dir));
   REQUIRE(tfrun.wait_for_line("^big\\.1 +\\| end-without-newline$", 20s));
   tfrun.send_signal(SIGTERM);
   REQUIRE(tfrun.wait_for_exit() == 143);
@@ -158,9 +171,11 @@ TEST_CASE("a partial line is shown after the quiet period and its continuation i
 }
 
 TEST_CASE("the last lines of an exiting child and its unterminated last line are never lost") {
+  const bool pty = GENERATE(false, true);
+  INFO("--pty: " << pty);
   TempDir dir;
   dir.write("Procfile", "burst: " + test_child() + " lines $PS 20000 7; printf 'no newline at the end'\n");
-  Tfrun tfrun({"start", "--no-timestamp"}, plain_text_in(dir));
+  Tfrun tfrun(with_pty({"start", "--no-timestamp"}, pty), plain_text_in(dir));
   REQUIRE(tfrun.wait_for_exit() == 0);
   const auto out = tfrun.out();
   check_generated_lines(generated_payloads(out), "burst.1", 20000);
@@ -272,6 +287,8 @@ TEST_CASE("stdout closed early (tfrun start | head -1): tfrun stops promptly and
 }
 
 TEST_CASE("a slow reader: memory stays bounded and no line is lost") {
+  const bool pty = GENERATE(false, true);
+  INFO("--pty: " << pty);
   TempDir dir;
   dir.write("Procfile", "g: exec " + test_child() + " lines $PS 60000 $PORT stay\n");
   auto options = plain_text_in(dir);
@@ -280,7 +297,7 @@ TEST_CASE("a slow reader: memory stays bounded and no line is lost") {
   const char* asan = std::getenv("ASAN_OPTIONS");
   options.env["ASAN_OPTIONS"] =
       std::string(asan != nullptr ? asan : "") + ":quarantine_size_mb=0:thread_local_quarantine_size_kb=0";
-  Tfrun tfrun({"start", "--no-timestamp", "g=4"}, options);
+  Tfrun tfrun(with_pty({"start", "--no-timestamp", "g=4"}, pty), options);
   REQUIRE(tfrun.wait_for_line("g.4 started"));
   const long baseline = rss_kib(tfrun.pid()); // sanitizer builds start far larger than release builds
   tfrun.pause_reading(true);

@@ -14,6 +14,7 @@
 #include <random>
 #include <sstream>
 #include <stdexcept>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -98,18 +99,40 @@ Tfrun::Tfrun(const std::vector<std::string>& args, const RunOptions& options) : 
   if (::pipe2(out_pipe, O_CLOEXEC) != 0 || ::pipe2(err_pipe, O_CLOEXEC) != 0) {
     throw std::runtime_error("pipe failed");
   }
+  int terminal_slave = -1;
+  if (options.terminal) {
+    m_terminal = ::posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+    if (m_terminal < 0 || ::grantpt(m_terminal) != 0 || ::unlockpt(m_terminal) != 0) {
+      throw std::runtime_error("cannot open a pseudo-terminal");
+    }
+    terminal_slave = ::open(::ptsname(m_terminal), O_RDWR | O_NOCTTY | O_CLOEXEC);
+    if (terminal_slave < 0) {
+      throw std::runtime_error("cannot open a pseudo-terminal's slave");
+    }
+    resize(options.terminal->first, options.terminal->second);
+  }
   auto argv_c = c_strings(argv);
   auto env_c = c_strings(env);
   m_pid = ::fork();
   if (m_pid == 0) {
-    ::setpgid(0, 0);
+    if (terminal_slave >= 0) {
+      ::setsid();
+      ::ioctl(terminal_slave, TIOCSCTTY, 0);
+    } else {
+      ::setpgid(0, 0);
+    }
     if (!options.cwd.empty() && ::chdir(options.cwd.c_str()) != 0) {
       ::_exit(121);
     }
     const int null_fd = ::open("/dev/null", O_RDWR);
-    ::dup2(null_fd, STDIN_FILENO);
-    ::dup2(options.pipe_stdout ? out_pipe[1] : null_fd, STDOUT_FILENO);
-    ::dup2(options.separate_stderr ? err_pipe[1] : out_pipe[1], STDERR_FILENO);
+    ::dup2(terminal_slave >= 0 ? terminal_slave : null_fd, STDIN_FILENO);
+    if (terminal_slave >= 0) {
+      ::dup2(terminal_slave, STDOUT_FILENO);
+      ::dup2(terminal_slave, STDERR_FILENO);
+    } else {
+      ::dup2(options.pipe_stdout ? out_pipe[1] : null_fd, STDOUT_FILENO);
+      ::dup2(options.separate_stderr ? err_pipe[1] : out_pipe[1], STDERR_FILENO);
+    }
     sigset_t none;
     sigemptyset(&none);
     ::sigprocmask(SIG_SETMASK, &none, nullptr);
@@ -120,11 +143,20 @@ Tfrun::Tfrun(const std::vector<std::string>& args, const RunOptions& options) : 
     }
     ::_exit(122);
   }
-  ::setpgid(m_pid, m_pid);
+  if (terminal_slave < 0) {
+    ::setpgid(m_pid, m_pid); // (a session leader's group is already its own, and setsid fails in a group leader)
+  }
   ::close(out_pipe[1]);
   ::close(err_pipe[1]);
-  m_readers.emplace_back(
-      [this, fd = out_pipe[0], rate = options.stdout_bytes_per_second] { read_loop(fd, m_out, rate); });
+  if (terminal_slave >= 0) {
+    ::close(terminal_slave);
+    ::close(out_pipe[0]);
+    // Read from a duplicate: the reader closes what it reads at EOF, and type() still needs the master.
+    m_readers.emplace_back([this, fd = ::fcntl(m_terminal, F_DUPFD_CLOEXEC, 0)] { read_loop(fd, m_out, 0); });
+  } else {
+    m_readers.emplace_back(
+        [this, fd = out_pipe[0], rate = options.stdout_bytes_per_second] { read_loop(fd, m_out, rate); });
+  }
   m_readers.emplace_back([this, fd = err_pipe[0]] { read_loop(fd, m_err, 0); });
 }
 
@@ -141,6 +173,32 @@ Tfrun::~Tfrun() {
   // Anything the test left behind is killed so one failure does not poison the next tests.
   for (const pid_t pid : processes_with_marker(m_marker)) {
     ::kill(pid, SIGKILL);
+  }
+  if (m_terminal >= 0) {
+    ::close(m_terminal);
+  }
+}
+
+void Tfrun::type(const std::string& keys) const {
+  std::size_t done = 0;
+  while (done < keys.size()) {
+    const auto wrote = ::write(m_terminal, keys.data() + done, keys.size() - done);
+    if (wrote < 0 && errno == EINTR) {
+      continue;
+    }
+    if (wrote <= 0) {
+      throw std::runtime_error("cannot type on tfrun's terminal");
+    }
+    done += static_cast<std::size_t>(wrote);
+  }
+}
+
+void Tfrun::resize(unsigned short rows, unsigned short columns) const {
+  struct winsize size {};
+  size.ws_row = rows;
+  size.ws_col = columns;
+  if (::ioctl(m_terminal, TIOCSWINSZ, &size) != 0) {
+    throw std::runtime_error("cannot resize tfrun's terminal");
   }
 }
 

@@ -43,6 +43,9 @@ struct RunOptions {
   std::vector<std::string> wrapper;        // e.g. {"unshare", "--pid", "--fork", "--mount-proc"}
   bool pipe_stdout = true;                 // false: stdout to /dev/null
   std::size_t stdout_bytes_per_second = 0; // a slow reader: stdout read 4 KiB at a time at this rate (0: at once)
+  // tfrun on a terminal of this size (rows, columns) that the test opens: its stdin, stdout and stderr, and
+  // its controlling terminal, as in a terminal window. What it prints is read from the terminal into out().
+  std::optional<std::pair<unsigned short, unsigned short>> terminal;
 };
 
 // Options that run tfrun in `dir`, with nothing else changed.
@@ -67,6 +70,9 @@ public:
   // Lets `duration` pass without scanning the output: a measurement window, not synchronisation.
   void idle_for(Seconds duration);
   void pause_reading(bool paused);
+  // With RunOptions::terminal: types `keys` on tfrun's terminal, or resizes it (the kernel sends SIGWINCH).
+  void type(const std::string& keys) const;
+  void resize(unsigned short rows, unsigned short columns) const;
 
   [[nodiscard]] pid_t pid() const { return m_pid; }
   [[nodiscard]] std::string out() const;
@@ -78,6 +84,7 @@ private:
   void read_loop(int fd, std::string& into, std::size_t bytes_per_second);
 
   pid_t m_pid = -1;
+  int m_terminal = -1; // the master of tfrun's terminal, with RunOptions::terminal
   std::string m_marker;
   mutable std::mutex m_mutex;
   std::condition_variable m_changed;

@@ -13,6 +13,7 @@
 #include <netinet/in.h>
 #include <random>
 #include <string>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -321,6 +322,53 @@ int main(int argc, char** argv) {
     }
     say(line + "\n");
     if (stay) {
+      idle();
+    }
+    return 0;
+  }
+  if (mode == "winch") { // "size ROWS COLS [tty|pipe]" at start and at every SIGWINCH, then stays
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGWINCH);
+    ::sigprocmask(SIG_BLOCK, &set, nullptr);
+    for (;;) {
+      struct winsize size {};
+      const bool tty = ::ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0;
+      say("size " + std::to_string(size.ws_row) + " " + std::to_string(size.ws_col) + (tty ? " tty\n" : " pipe\n"));
+      int sig = 0;
+      ::sigwait(&set, &sig);
+    }
+  }
+  if (mode == "ask") { // "Your name? " without a newline, then "Hello, NAME" for each line read; "bye" at EOF
+    std::string line;
+    say("Your name? ");
+    char c = 0;
+    while (::read(STDIN_FILENO, &c, 1) == 1) {
+      if (c == '\n' || c == '\r') {
+        if (!line.empty()) {
+          say("Hello, " + line + "\n");
+          say("Your name? ");
+        }
+        line.clear();
+      } else {
+        line += c;
+      }
+    }
+    say("bye\n");
+    idle();
+  }
+  if (mode == "color-if-tty") { // red "hello" on a terminal, plain "hello (no tty)" otherwise; then exits 0
+    say(::isatty(STDOUT_FILENO) == 1 ? "\x1b[31mhello\x1b[0m\n" : "hello (no tty)\n");
+    return 0;
+  }
+  if (mode == "progress") { // a bar redrawn with "\r" N times, then "done" on its own line; exits 0 (or stays)
+    const long steps = arg(argv, argc, 2, 1000);
+    for (long step = 1; step <= steps; ++step) {
+      say("\rprogress " + std::to_string(step) + "/" + std::to_string(steps));
+    }
+    say("\r\n");
+    say("done\n");
+    if (argc > 3 && std::strcmp(argv[3], "stay") == 0) {
       idle();
     }
     return 0;

@@ -43,6 +43,29 @@ TEST_CASE("control: a request round-trips through its line", "[control_protocol]
   CHECK(render_control_request(ControlRequest{}) == "{\"v\":1,\"cmd\":\"ps\"}\n");
 }
 
+TEST_CASE("control: attach carries the client's window, and its errors round-trip", "[control_protocol]") {
+  ControlRequest request;
+  request.command = ControlCommand::attach;
+  request.names = {"web.1"};
+  request.rows = 40;
+  request.columns = 120;
+  const auto line = render_control_request(request);
+  CHECK(line == "{\"v\":1,\"cmd\":\"attach\",\"names\":[\"web.1\"],\"rows\":40,\"columns\":120}\n");
+  const auto back = request_of(std::string_view(line).substr(0, line.size() - 1));
+  CHECK(back.command == ControlCommand::attach);
+  CHECK(back.rows == std::optional<std::int64_t>(40));
+  CHECK(back.columns == std::optional<std::int64_t>(120));
+  CHECK(error_of(R"({"v":1,"cmd":"attach","rows":0})").message == "\"rows\" must be a count from 1 to 65535");
+  CHECK(error_of(R"({"v":1,"cmd":"attach","columns":"80"})").message ==
+        "\"columns\" must be a count from 1 to 65535");
+  for (const auto code : {ControlErrorCode::no_terminal, ControlErrorCode::busy}) {
+    const auto response = parse_response(render_response(ControlError{code, "why"}));
+    REQUIRE(response);
+    REQUIRE(std::holds_alternative<ControlError>(*response));
+    CHECK(std::get<ControlError>(*response).code == code);
+  }
+}
+
 TEST_CASE("control: every bad request is named", "[control_protocol]") {
   CHECK(error_of("ps").message.starts_with("a request must be one JSON object on one line"));
   CHECK(error_of("[1]").message == "a request must be a JSON object");
@@ -96,10 +119,10 @@ TEST_CASE("control: responses round-trip", "[control_protocol]") {
 
 TEST_CASE("control: error codes have distinct names", "[control_protocol]") {
   std::set<std::string_view> names;
-  for (int i = 0; i <= static_cast<int>(ControlErrorCode::bad_input); ++i) {
+  for (int i = 0; i <= static_cast<int>(ControlErrorCode::busy); ++i) {
     names.insert(to_string(static_cast<ControlErrorCode>(i)));
   }
-  CHECK(names.size() == static_cast<std::size_t>(ControlErrorCode::bad_input) + 1);
+  CHECK(names.size() == static_cast<std::size_t>(ControlErrorCode::busy) + 1);
   CHECK(names.count("unknown") == 0);
 }
 

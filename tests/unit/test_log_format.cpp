@@ -297,3 +297,15 @@ TEST_CASE("log format: clock is HH:MM:SS with leading zeros", "[log_format]") {
   CHECK(format_clock(23, 59, 59) == "23:59:59");
   CHECK(format_clock(9, 5, 7) == "09:05:07");
 }
+
+TEST_CASE("log format: the prefix width is what a screen shows of it, colour or not", "[log_format]") {
+  TextStyle style;
+  style.name_width = 7;
+  CHECK(text_prefix_width(style) == std::string("02:41:50 web.1   | ").size());
+  style.color = true;
+  CHECK(text_prefix_width(style) == std::string("02:41:50 web.1   | ").size());
+  style.timestamp = false;
+  CHECK(text_prefix_width(style) == std::string("web.1   | ").size());
+  style.prefix = false;
+  CHECK(text_prefix_width(style) == 0);
+}

@@ -27,6 +27,18 @@ TEST_CASE("recent output: lines cut apart when asked, each with the read its end
   CHECK(contents(recent) == "1:one 2:two 2:three 3:partial ");
 }
 
+TEST_CASE("recent output: the tail for attach starts at a line and keeps the unfinished prompt", "[recent_lines]") {
+  RecentLines recent;
+  CHECK(recent.tail(100).empty());
+  recent.add(1, "first line\r\nsecond\r\nYour name? ", 1000);
+  CHECK(recent.tail(1000) == "first line\r\nsecond\r\nYour name? ");
+  CHECK(recent.tail(22) == "second\r\nYour name? "); // 22 bytes begin inside "first line": from the next line
+  CHECK(recent.tail(19) == "second\r\nYour name? ");
+  CHECK(recent.tail(5) == "ame? "); // the newest line alone is longer: cut
+  recent.add(2, "\n", 1000);
+  CHECK(recent.tail(1) == "\n");
+}
+
 TEST_CASE("recent output: the byte limit drops whole lines, oldest first", "[recent_lines]") {
   RecentLines recent;
   recent.add(1, "aaaa\nbbbb\n", 12);

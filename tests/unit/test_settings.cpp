@@ -122,6 +122,7 @@ ready = { log = "listening on \\d+", timeout = "1m30s" }
 env = { RAILS_ENV = "production", WORKERS = 4, RATIO = 0.5, DEBUG = false, BIG = 3.0 }
 cwd = "frontend"
 terminal_hints = true
+pty = true
 )");
   CHECK(report(parsed.diagnostics).empty());
   const auto& web = only_process(parsed);
@@ -138,6 +139,7 @@ terminal_hints = true
   CHECK(web.healthy_after == 120s);
   CHECK(web.can_exit == true);
   CHECK(web.oneshot == false);
+  CHECK(web.pty == true);
   REQUIRE(web.depends_on.size() == 2);
   CHECK(web.depends_on[0].name == "db");
   CHECK(web.depends_on[0].line == 12);
@@ -215,7 +217,7 @@ can_exit = true
 TEST_CASE("top-level errors name the key and show the value", "[settings]") {
   check_errors({
       {"colour = \"auto\"", "1:1: unknown key 'colour' (known keys: procfile, env, port, timeout, formation, color, "
-                            "timestamp, prefix, log_format, quiet_period, terminal_hints, process)"},
+                            "timestamp, prefix, log_format, quiet_period, terminal_hints, pty, process)"},
       {"procfile = 5", "1:12: 'procfile' must be a string, not '5'"},
       {"procfile = \"\"", "1:12: 'procfile' must not be empty"},
       {"env = 5", "1:7: 'env' must be a string or an array of strings, not '5'"},
@@ -236,6 +238,7 @@ TEST_CASE("top-level errors name the key and show the value", "[settings]") {
       {"timestamp = \"yes\"", "1:13: 'timestamp' must be true or false, not 'yes'"},
       {"prefix = 1", "1:10: 'prefix' must be true or false, not '1'"},
       {"terminal_hints = \"off\"", "1:18: 'terminal_hints' must be true or false, not 'off'"},
+      {"pty = \"on\"", "1:7: 'pty' must be true or false, not 'on'"},
       {"log_format = \"xml\"", "1:14: 'log_format' must be one of \"text\", \"json\", not 'xml'"},
       {"quiet_period = true",
        "1:16: 'quiet_period' must be a duration (seconds, or a string like \"500ms\", \"5s\", \"1m\"), not 'true'"},
@@ -253,7 +256,7 @@ TEST_CASE("[process.NAME] errors name the key and show the value", "[settings]")
       {"restrat = \"always\"",
        "2:1: unknown key 'restrat' in [process.web] (known keys: stop_signal, timeout, signal_target, restart, "
        "max_restarts, restart_delay, max_restart_delay, healthy_after, can_exit, oneshot, depends_on, ready, env, "
-       "cwd, terminal_hints)"},
+       "cwd, terminal_hints, pty)"},
       {"stop_signal = \"SIGFOO\"", "2:15: unknown signal 'SIGFOO'"},
       {"stop_signal = 99", "2:15: unknown signal '99'"},
       {"stop_signal = -1", "2:15: unknown signal '-1'"},
@@ -270,6 +273,7 @@ TEST_CASE("[process.NAME] errors name the key and show the value", "[settings]")
       {"healthy_after = [1]",
        "2:17: 'healthy_after' must be a duration (seconds, or a string like \"500ms\", \"5s\", \"1m\"), not an array"},
       {"can_exit = \"no\"", "2:12: 'can_exit' must be true or false, not 'no'"},
+      {"pty = 1", "2:7: 'pty' must be true or false, not '1'"},
       {"oneshot = 0", "2:11: 'oneshot' must be true or false, not '0'"},
       {"depends_on = \"db\"", "2:14: 'depends_on' must be an array of process names, not 'db'"},
       {"depends_on = [1]", "2:15: each element of 'depends_on' must be a process name, not '1'"},
@@ -333,7 +337,7 @@ cwd = ""
 )");
   const std::vector<std::string> expected = {
       "1:1: unknown key 'colour' (known keys: procfile, env, port, timeout, formation, color, timestamp, prefix, "
-      "log_format, quiet_period, terminal_hints, process)",
+      "log_format, quiet_period, terminal_hints, pty, process)",
       "2:8: 'port' must be an integer from 1 to 65535, not 'abc'",
       "3:11: 'timeout' must be a duration (seconds, or a string like \"500ms\", \"5s\", \"1m\"), not 'forever'",
       "6:11: 'restart' must be one of \"never\", \"on-failure\", \"always\", not 'sometimes'",

@@ -25,7 +25,8 @@ enum class Command {
   signal,
   scale,
   logs,
-  reload
+  reload,
+  attach
 };
 
 // `tfrun export FORMAT DIR` and its own flags.

@@ -20,5 +20,6 @@ int signal_command(const Invocation& invocation);
 int scale_command(const Invocation& invocation);
 int logs_command(const Invocation& invocation);
 int reload_command(const Invocation& invocation);
+int attach_command(const Invocation& invocation);
 
 } // namespace tfrun::app

@@ -20,6 +20,16 @@ namespace tfrun::app {
 void exchange(const Invocation& invocation, const core::ControlRequest& request,
               const std::function<void(const core::ControlResponse&, const std::string& line)>& on_response);
 
+// For a request answered by a stream (`attach`): connects, sends `request` and reads the first response
+// line, thrown as exchange() throws an error. Returns the connected socket (the caller closes it), the
+// response, and whatever arrived after its line in `after`.
+struct OpenedExchange {
+  int fd = -1;
+  core::ControlResponse first;
+  std::string after;
+};
+[[nodiscard]] OpenedExchange open_exchange(const Invocation& invocation, const core::ControlRequest& request);
+
 // An exit status for each error of the protocol (docs/control.md).
 [[nodiscard]] int exit_status_of(core::ControlErrorCode code);
 

@@ -31,6 +31,7 @@ struct GivenOptions {
   std::optional<std::string> quiet_period;
   std::vector<std::string> formation; // -m and positional specs
   std::vector<std::string> quiet;     // start -q: types whose output is hidden
+  std::optional<bool> pty;            // start --pty / --no-pty
 };
 
 struct ResolvedOptions {
@@ -51,6 +52,8 @@ struct ResolvedOptions {
   core::Duration quiet_period{1000};
   std::vector<std::string> formation;
   std::vector<std::string> quiet;
+  // --pty / --no-pty for every instance; when not given, tfrun.toml's `pty` keys decide (docs/terminal.md).
+  std::optional<bool> pty;
 };
 
 } // namespace tfrun::app

@@ -19,7 +19,7 @@ inline constexpr int k_control_protocol_version = 1;
 // A request longer than this (without its newline) is refused: nothing legitimate comes near it.
 inline constexpr std::size_t k_max_control_request_bytes = 64 * 1024;
 
-enum class ControlCommand { ps, restart, stop, signal, scale, logs, reload };
+enum class ControlCommand { ps, restart, stop, signal, scale, logs, reload, attach };
 
 struct ControlRequest {
   int version = k_control_protocol_version;
@@ -29,6 +29,8 @@ struct ControlRequest {
   std::vector<std::pair<std::string, std::int64_t>> scale; // scale: type -> count, in the order given
   bool follow = false;                                     // logs -f
   std::optional<std::int64_t> lines;                       // logs -n
+  std::optional<std::int64_t> rows;                        // attach: the client's window, when it has one
+  std::optional<std::int64_t> columns;
 };
 
 enum class ControlErrorCode {
@@ -44,6 +46,8 @@ enum class ControlErrorCode {
   no_formation,  // client side: no tfrun runs here (no socket, or nobody listening)
   refused,       // the peer's uid is not tfrun's (docs/control.md: root is accepted)
   bad_input,     // reload: the Procfile, an env file or tfrun.toml no longer parses; nothing changed
+  no_terminal,   // attach: the instance has no pseudo-terminal (not started with --pty)
+  busy,          // attach: another client is attached to that instance
 };
 
 struct ControlError {

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Turns the bytes of one child's pipe into whole lines (docs/formats.md): a line is emitted at its newline,
 // at EOF, when a quiet period ends it, or in chunks when it grows past the limit. Never on a short timer.
+// Output read from a pseudo-terminal (`tfrun start --pty`) is read as a screen shows it: "\r\n" ends a line
+// as "\n" does, and a lone "\r" starts the line over (docs/terminal.md).
 #pragma once
 
 #include <cstddef>
@@ -28,6 +30,10 @@ class LineSplitter {
 public:
   explicit LineSplitter(std::size_t max_line_bytes = k_max_line_bytes) : m_max_line_bytes(max_line_bytes) {}
 
+  // Terminal output from now on (true) or a pipe's (false). Set between lives, when nothing is held.
+  void set_terminal(bool terminal) { m_terminal = terminal; }
+  [[nodiscard]] bool terminal() const { return m_terminal; }
+
   // Calls `emit(const LinePiece&)` for each whole line (and each full chunk) in `bytes`; keeps the rest.
   template <typename Emit> void feed(std::string_view bytes, Emit&& emit);
   // Emits the held partial line, if any, marked incomplete (a quiet period passed or EOF was reached).
@@ -38,12 +44,29 @@ public:
 
 private:
   template <typename Emit> void emit_piece(std::string_view text, bool complete, Emit& emit);
+  template <typename Emit> void feed_terminal(std::string_view bytes, Emit& emit);
   void release_large_buffer();
+  // Of the held partial line, drops what a carriage return followed by more text overwrote on a screen
+  // (a trailing "\r" is kept: a "\n" may follow it).
+  void start_over_after_carriage_return();
 
   std::size_t m_max_line_bytes;
   std::string m_partial;
   bool m_in_continuation = false; // the start of the current line was already emitted
+  bool m_terminal = false;
 };
+
+// What a screen shows of one whole line read from a terminal: the text after its last carriage return,
+// without the carriage returns that end it ("\r\n", and "\r\r\n" from a program that writes "\r\n" itself).
+[[nodiscard]] inline std::string_view as_shown_on_screen(std::string_view line) {
+  while (!line.empty() && line.back() == '\r') {
+    line.remove_suffix(1);
+  }
+  if (const auto cr = line.rfind('\r'); cr != std::string_view::npos) {
+    line.remove_prefix(cr + 1);
+  }
+  return line;
+}
 
 template <typename Emit> void LineSplitter::emit_piece(std::string_view text, bool complete, Emit& emit) {
   emit(LinePiece{text, m_in_continuation, complete});
@@ -51,6 +74,10 @@ template <typename Emit> void LineSplitter::emit_piece(std::string_view text, bo
 }
 
 template <typename Emit> void LineSplitter::feed(std::string_view bytes, Emit&& emit) {
+  if (m_terminal) {
+    feed_terminal(bytes, emit);
+    return;
+  }
   while (!bytes.empty()) {
     const auto newline = bytes.find('\n');
     const auto take = newline == std::string_view::npos ? bytes.size() : newline;
@@ -81,11 +108,44 @@ template <typename Emit> void LineSplitter::feed(std::string_view bytes, Emit&& 
   }
 }
 
+template <typename Emit> void LineSplitter::feed_terminal(std::string_view bytes, Emit& emit) {
+  while (!bytes.empty()) {
+    const auto newline = bytes.find('\n');
+    const auto take = newline == std::string_view::npos ? bytes.size() : newline;
+    if (m_partial.empty() && newline != std::string_view::npos) {
+      const auto shown = as_shown_on_screen(bytes.substr(0, take));
+      if (shown.size() <= m_max_line_bytes) {
+        emit_piece(shown, true, emit); // fast path: no copy
+        bytes.remove_prefix(take + 1);
+        continue;
+      }
+    }
+    m_partial.append(bytes.substr(0, take));
+    start_over_after_carriage_return();
+    if (newline != std::string_view::npos) {
+      bytes.remove_prefix(take + 1);
+    } else {
+      bytes = {};
+    }
+    while (m_partial.size() > m_max_line_bytes) {
+      auto cut = utf8_safe_cut(std::string_view(m_partial).substr(0, m_max_line_bytes));
+      cut = cut == 0 ? m_max_line_bytes : cut;
+      emit_piece(std::string_view(m_partial).substr(0, cut), false, emit);
+      m_partial.erase(0, cut);
+    }
+    if (newline != std::string_view::npos) {
+      emit_piece(as_shown_on_screen(m_partial), true, emit);
+      m_partial.clear();
+      release_large_buffer();
+    }
+  }
+}
+
 template <typename Emit> void LineSplitter::flush(Emit&& emit) {
   if (m_partial.empty()) {
     return;
   }
-  emit_piece(m_partial, false, emit);
+  emit_piece(m_terminal ? as_shown_on_screen(m_partial) : std::string_view(m_partial), false, emit);
   m_partial.clear();
   release_large_buffer();
 }

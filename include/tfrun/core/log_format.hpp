@@ -32,6 +32,10 @@ struct LinePrefix {
   std::uint16_t bar_at = 0;
 };
 
+// How many columns the prefix of every text line takes on a screen ("02:41:50 web.1  | "): what a
+// pseudo-terminal's width leaves for the child's own text (docs/terminal.md).
+[[nodiscard]] std::size_t text_prefix_width(const TextStyle& style);
+
 [[nodiscard]] LinePrefix make_line_prefix(const TextStyle& style, std::string_view name, std::string_view color);
 
 // Appends one output line: prefix, the text unchanged, newline. `clock` is "HH:MM:SS".

@@ -40,6 +40,10 @@ public:
   // The kept lines, oldest first; a last line without its newline yet is included.
   [[nodiscard]] std::vector<Line> lines() const;
 
+  // The newest bytes as they were read, at most `max_bytes` of them, from the start of a line (the
+  // newest line cut, when it alone is longer): what `tfrun attach` shows first.
+  [[nodiscard]] std::string tail(std::size_t max_bytes) const;
+
 private:
   struct Mark {
     std::uint64_t seq;

@@ -42,6 +42,7 @@ struct ProcessSettings {
   std::optional<Duration> healthy_after;     // uptime that resets the backoff (default 60 s)
   std::optional<bool> can_exit;
   std::optional<bool> oneshot;
+  std::optional<bool> pty; // a pseudo-terminal for this type's instances (docs/terminal.md)
   struct Dependency {
     std::string name;
     int line = 0;
@@ -64,6 +65,7 @@ struct FileSettings {
   std::optional<int> port;
   std::optional<Duration> timeout;
   std::vector<std::string> formation;
+  std::optional<bool> pty; // every type's default for `pty`
   std::optional<std::string> color;
   std::optional<bool> timestamp;
   std::optional<bool> prefix;

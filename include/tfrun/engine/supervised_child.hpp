@@ -30,6 +30,8 @@
 
 namespace tfrun::engine {
 
+struct ControlSession;
+
 // Where an instance stands on its way to ready (only the first life counts: dependents start once).
 struct Readiness {
   bool ready = false;
@@ -100,6 +102,9 @@ struct SupervisedChild {
   OnDemandTimer restart_timer;
   OnDemandTimer ready_timer; // the readiness deadline
   OnDemandTimer probe_timer; // the next port or command probe
+  bool on_terminal = false; // this life's output is read from a pseudo-terminal's master (`pipe`)
+  // The `tfrun attach` client connected to its terminal (docs/terminal.md), if any: one at a time.
+  std::shared_ptr<ControlSession> attached;
   bool reading = false;
   bool paused = false;
   std::size_t read_while_full = 0; // bytes read while the sink was full, in round `full_round`

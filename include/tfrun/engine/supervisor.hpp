@@ -47,6 +47,9 @@ struct PlannedInstance {
   // bytes per instance added up at 10,000). Ignored for a oneshot, which is ready when it has exited 0.
   std::shared_ptr<const core::ReadyCheck> ready_check;
   bool quiet = false; // `start -q TYPE`: its lines are read (and matched for readiness) but not shown
+  // A pseudo-terminal for stdin, stdout and stderr instead of /dev/null and a pipe (`--pty`,
+  // docs/terminal.md): what `tfrun attach` connects to.
+  bool pty = false;
 
   [[nodiscard]] const core::LifecyclePolicy& policy() const {
     static const core::LifecyclePolicy defaults;

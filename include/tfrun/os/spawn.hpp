@@ -17,6 +17,9 @@ struct SpawnRequest {
   int output_fd = -1;            // stdout and stderr; -1: inherit both
   bool new_process_group = true; // setpgid(0, 0)
   bool take_terminal = false;    // become the terminal's foreground process group (tfrun run)
+  // A session of its own with its stdin (a pseudo-terminal's slave) as its controlling terminal, so that
+  // the terminal's SIGWINCH and Ctrl-C reach it (tfrun start --pty). Its process group is its session's.
+  bool controlling_terminal = false;
   // Descriptors 3 .. 3+n-1 stay open in the child (socket activation: LISTEN_FDS); LISTEN_PID in `env`
   // is rewritten to the child's own pid, which is what sd_listen_fds checks.
   int inherited_listen_fds = 0;

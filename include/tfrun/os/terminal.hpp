@@ -15,4 +15,21 @@ namespace tfrun::os {
 // in the background when it takes the terminal back.
 void set_foreground_group(pid_t pgid);
 
+// The terminal on `fd` in raw mode (every key as typed, no echo, no signals from Ctrl-C) for as long as
+// this lives (`tfrun attach`); its settings are put back when it goes. Does nothing when `fd` is not a
+// terminal.
+class RawMode {
+public:
+  explicit RawMode(int fd);
+  ~RawMode();
+  RawMode(const RawMode&) = delete;
+  RawMode& operator=(const RawMode&) = delete;
+  [[nodiscard]] bool active() const { return m_active; }
+
+private:
+  int m_fd;
+  bool m_active = false;
+  unsigned char m_saved[128]{}; // a struct termios, kept opaque so this header needs no <termios.h>
+};
+
 } // namespace tfrun::os

@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: MIT
+// The line splitter on a pseudo-terminal's output (docs/terminal.md): lines as a screen shows them.
+#include <tfrun/core/line_splitter.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <string>
+#include <vector>
+
+using tfrun::core::as_shown_on_screen;
+using tfrun::core::LinePiece;
+using tfrun::core::LineSplitter;
+
+namespace {
+
+struct Piece {
+  std::string text;
+  bool continuation = false;
+  bool complete = true;
+  bool operator==(const Piece&) const = default;
+};
+
+std::ostream& operator<<(std::ostream& out, const Piece& piece) {
+  return out << "{'" << piece.text << "' cont=" << piece.continuation << " complete=" << piece.complete << "}";
+}
+
+using Pieces = std::vector<Piece>;
+
+LineSplitter terminal_splitter(std::size_t max_line_bytes = tfrun::core::k_max_line_bytes) {
+  LineSplitter splitter(max_line_bytes);
+  splitter.set_terminal(true);
+  return splitter;
+}
+
+Pieces feed(LineSplitter& splitter, std::string_view bytes) {
+  Pieces pieces;
+  splitter.feed(bytes, [&](const LinePiece& piece) {
+    pieces.push_back({std::string(piece.text), piece.continuation, piece.complete});
+  });
+  return pieces;
+}
+
+Pieces flush(LineSplitter& splitter) {
+  Pieces pieces;
+  splitter.flush([&](const LinePiece& piece) {
+    pieces.push_back({std::string(piece.text), piece.continuation, piece.complete});
+  });
+  return pieces;
+}
+
+} // namespace
+
+TEST_CASE("terminal lines: what a screen shows of a line", "[line_splitter]") {
+  CHECK(as_shown_on_screen("plain") == "plain");
+  CHECK(as_shown_on_screen("crlf\r") == "crlf");
+  CHECK(as_shown_on_screen("twice\r\r") == "twice");
+  CHECK(as_shown_on_screen("10%\r20%\r100%") == "100%");
+  CHECK(as_shown_on_screen("10%\r20%\r100%\r") == "100%");
+  CHECK(as_shown_on_screen("\r") == "");
+  CHECK(as_shown_on_screen("") == "");
+}
+
+TEST_CASE("terminal lines: CRLF ends a line, in one feed and split between feeds", "[line_splitter]") {
+  auto splitter = terminal_splitter();
+  CHECK(feed(splitter, "one\r\ntwo\r\n\r\n") == Pieces{{"one"}, {"two"}, {""}});
+  CHECK(feed(splitter, "three\r").empty());
+  CHECK(feed(splitter, "\nfour\r\r\n") == Pieces{{"three"}, {"four"}});
+  CHECK_FALSE(splitter.has_partial());
+}
+
+TEST_CASE("terminal lines: a bar redrawn with CR is one line, and only its last state is held", "[line_splitter]") {
+  auto splitter = terminal_splitter();
+  std::string bar;
+  for (int step = 0; step <= 10000; ++step) {
+    CHECK(feed(splitter, "\rprogress " + std::to_string(step)).empty());
+  }
+  CHECK(splitter.buffered_bytes() == std::string("progress 10000").size());
+  CHECK(feed(splitter, "\r\ndone\r\n") == Pieces{{"progress 10000"}, {"done"}});
+}
+
+TEST_CASE("terminal lines: a CR at the end of a feed waits for what follows it", "[line_splitter]") {
+  auto splitter = terminal_splitter();
+  CHECK(feed(splitter, "old text\r").empty());
+  CHECK(feed(splitter, "new").empty()); // the CR was a redraw, not a line end
+  CHECK(feed(splitter, "\r\n") == Pieces{{"new"}});
+}
+
+TEST_CASE("terminal lines: a flushed partial line is shown as the screen shows it", "[line_splitter]") {
+  auto splitter = terminal_splitter();
+  CHECK(feed(splitter, "Your name? ").empty());
+  CHECK(flush(splitter) == Pieces{{"Your name? ", false, false}});
+  CHECK(feed(splitter, "Ada\r\n") == Pieces{{"Ada", true, true}});
+  CHECK(feed(splitter, "50%\r").empty());
+  CHECK(flush(splitter) == Pieces{{"50%", false, false}});
+}
+
+TEST_CASE("terminal lines: a line past the limit is cut into chunks, never lost", "[line_splitter]") {
+  auto splitter = terminal_splitter(8);
+  CHECK(feed(splitter, "abcdefghijkl") == Pieces{{"abcdefgh", false, false}});
+  CHECK(feed(splitter, "mn\r\n") == Pieces{{"ijklmn", true, true}});
+  CHECK(feed(splitter, "0123456789ABCDEFGHIJ\r\n") ==
+        Pieces{{"01234567", false, false}, {"89ABCDEF", true, false}, {"GHIJ", true, true}});
+}
+
+TEST_CASE("terminal lines: off, a CR is a byte like any other", "[line_splitter]") {
+  LineSplitter splitter;
+  CHECK_FALSE(splitter.terminal());
+  CHECK(feed(splitter, "10%\r100%\r\n") == Pieces{{"10%\r100%\r"}});
+}
