@@ -238,3 +238,16 @@ TEST_CASE("tfrun.toml's pty is not applied without a terminal or with JSON logs:
   CHECK(on.wait_for_exit() == 0);
   CHECK(on.out().find("\x1b[31mhello") != std::string::npos);
 }
+
+TEST_CASE("start --pty: an instance on a terminal gets no terminal hints, one on a pipe does") {
+  TempDir dir;
+  dir.write("Procfile", "e: echo \"force=${FORCE_COLOR-unset} clicolor=${CLICOLOR_FORCE-unset}\"\n");
+  auto options = in_dir(dir);
+  options.wrapper = {"env", "-u", "FORCE_COLOR", "-u", "CLICOLOR_FORCE", "-u", "NO_COLOR"};
+  const auto on_pty = run_tfrun({"start", "--color", "always", "--no-prefix", "--pty"}, options);
+  CHECK(on_pty.status == 0);
+  CHECK(on_pty.out.find("force=unset clicolor=unset") != std::string::npos);
+  const auto on_pipe = run_tfrun({"start", "--color", "always", "--no-prefix"}, options);
+  CHECK(on_pipe.status == 0);
+  CHECK(on_pipe.out.find("force=1 clicolor=1") != std::string::npos);
+}
