@@ -48,7 +48,8 @@ void Supervisor::Impl::answer_logs(const std::shared_ptr<ControlSession>& sessio
     }
     if (child->on_terminal) {
       for (auto& line : lines) {
-        line.text = std::string(core::as_shown_on_screen(line.text)); // as the formation's output shows it
+        std::string shown;
+        line.text = std::string(core::as_shown_on_screen(line.text, shown)); // as the formation's output shows it
       }
     }
     kept.push_back(std::move(lines));

@@ -7,7 +7,6 @@
 #include <string>
 #include <vector>
 
-using tfrun::core::as_shown_on_screen;
 using tfrun::core::LinePiece;
 using tfrun::core::LineSplitter;
 
@@ -49,16 +48,6 @@ Pieces flush(LineSplitter& splitter) {
 }
 
 } // namespace
-
-TEST_CASE("terminal lines: what a screen shows of a line", "[line_splitter]") {
-  CHECK(as_shown_on_screen("plain") == "plain");
-  CHECK(as_shown_on_screen("crlf\r") == "crlf");
-  CHECK(as_shown_on_screen("twice\r\r") == "twice");
-  CHECK(as_shown_on_screen("10%\r20%\r100%") == "100%");
-  CHECK(as_shown_on_screen("10%\r20%\r100%\r") == "100%");
-  CHECK(as_shown_on_screen("\r") == "");
-  CHECK(as_shown_on_screen("") == "");
-}
 
 TEST_CASE("terminal lines: CRLF ends a line, in one feed and split between feeds", "[line_splitter]") {
   auto splitter = terminal_splitter();

@@ -5,6 +5,8 @@
 // as "\n" does, and a lone "\r" starts the line over (docs/terminal.md).
 #pragma once
 
+#include <tfrun/core/screen_line.hpp>
+
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -54,19 +56,8 @@ private:
   std::string m_partial;
   bool m_in_continuation = false; // the start of the current line was already emitted
   bool m_terminal = false;
+  std::string m_shown; // what as_shown_on_screen made of the last line that needed it
 };
-
-// What a screen shows of one whole line read from a terminal: the text after its last carriage return,
-// without the carriage returns that end it ("\r\n", and "\r\r\n" from a program that writes "\r\n" itself).
-[[nodiscard]] inline std::string_view as_shown_on_screen(std::string_view line) {
-  while (!line.empty() && line.back() == '\r') {
-    line.remove_suffix(1);
-  }
-  if (const auto cr = line.rfind('\r'); cr != std::string_view::npos) {
-    line.remove_prefix(cr + 1);
-  }
-  return line;
-}
 
 template <typename Emit> void LineSplitter::emit_piece(std::string_view text, bool complete, Emit& emit) {
   emit(LinePiece{text, m_in_continuation, complete});
@@ -113,7 +104,7 @@ template <typename Emit> void LineSplitter::feed_terminal(std::string_view bytes
     const auto newline = bytes.find('\n');
     const auto take = newline == std::string_view::npos ? bytes.size() : newline;
     if (m_partial.empty() && newline != std::string_view::npos) {
-      const auto shown = as_shown_on_screen(bytes.substr(0, take));
+      const auto shown = as_shown_on_screen(bytes.substr(0, take), m_shown);
       if (shown.size() <= m_max_line_bytes) {
         emit_piece(shown, true, emit); // fast path: no copy
         bytes.remove_prefix(take + 1);
@@ -134,7 +125,7 @@ template <typename Emit> void LineSplitter::feed_terminal(std::string_view bytes
       m_partial.erase(0, cut);
     }
     if (newline != std::string_view::npos) {
-      emit_piece(as_shown_on_screen(m_partial), true, emit);
+      emit_piece(as_shown_on_screen(m_partial, m_shown), true, emit);
       m_partial.clear();
       release_large_buffer();
     }
@@ -145,7 +136,7 @@ template <typename Emit> void LineSplitter::flush(Emit&& emit) {
   if (m_partial.empty()) {
     return;
   }
-  emit_piece(m_terminal ? as_shown_on_screen(m_partial) : std::string_view(m_partial), false, emit);
+  emit_piece(m_terminal ? as_shown_on_screen(m_partial, m_shown) : std::string_view(m_partial), false, emit);
   m_partial.clear();
   release_large_buffer();
 }
