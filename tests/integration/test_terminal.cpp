@@ -55,6 +55,15 @@ TEST_CASE("start --pty: no carriage return reaches the output: a progress bar is
   CHECK(finished.out.find("progress 2999/3000") == std::string::npos);
 }
 
+TEST_CASE("start --pty: cursor movement never reaches the output, colours do") {
+  TempDir dir;
+  // Node's readline: erase, then the prompt at column 1; a window title; a backspace.
+  dir.write("Procfile", "p: printf 'connecting...\\033[1G\\033[0Kdebug> \\033]0;title\\007\\033[32mok\\033[0m!\\b\\n'\n");
+  const auto finished = run_tfrun({"start", "--no-timestamp", "--pty"}, plain_text_in(dir));
+  CHECK(finished.status == 0);
+  CHECK(finished.out.find("p.1    | debug> \x1b[32mok\x1b[0m\n") != std::string::npos);
+}
+
 TEST_CASE("start --pty: tfrun logs shows an instance's lines as its output does, without carriage returns") {
   TempDir dir;
   dir.write("Procfile", "p: " + child("progress 50 stay") + "\n");
