@@ -151,6 +151,22 @@ TEST_CASE("attach: a closed stdout ends the attachment cleanly instead of killin
   stop(formation);
 }
 
+TEST_CASE("attach: python's input() on its terminal answers what is typed") {
+  TempDir dir;
+  dir.write("Procfile", "py: python3 -c 'import time; name = input(\"Your name? \"); print(\"Hello, \" + name, "
+                        "flush=True); time.sleep(600)'\n");
+  Tfrun formation({"start", "--no-timestamp", "--pty"}, plain_text_in(dir));
+  REQUIRE(formation.wait_for_line("^py\\.1 +\\| Your name\\? $"));
+  Tfrun client({"attach", "py"}, on_terminal(dir, 24, 80));
+  REQUIRE(client.wait_for_text_count("Your name? ", 1));
+  client.type("Grace\r");
+  REQUIRE(client.wait_for_text_count("Hello, Grace", 1));
+  REQUIRE(formation.wait_for_line("^py\\.1 +\\| Hello, Grace$"));
+  client.type("\x1d");
+  CHECK(client.wait_for_exit() == 0);
+  stop(formation);
+}
+
 TEST_CASE("attach: the client's window is the instance's while attached, the formation's after") {
   TempDir dir;
   dir.write("Procfile", "w: " + child("winch") + "\n");
