@@ -190,8 +190,9 @@ void define_commands(CLI::App& app, Subcommands& sub, Invocation& invocation, st
         ->envname("TFRUN_NO_TERMINAL_HINTS");
     sub.start_raw.pty_opt =
         sub.start
-            ->add_flag("--pty,!--no-pty", sub.start_raw.pty,
-                       "give every instance a pseudo-terminal (for tfrun attach); --no-pty: none, whatever tfrun.toml says")
+            ->add_flag(
+                "--pty,!--no-pty", sub.start_raw.pty,
+                "give every instance a pseudo-terminal (for tfrun attach); --no-pty: none, whatever tfrun.toml says")
             ->envname("TFRUN_PTY");
   }
 
@@ -300,7 +301,8 @@ void define_control_commands(CLI::App& app, CLI::App& start, Invocation& invocat
   control.scale = app.add_subcommand("scale", "change how many instances of each type run: web=3 worker=0");
   control.logs = app.add_subcommand("logs", "the last lines of instances, then with -f every new one");
   control.reload = app.add_subcommand("reload", "read the files again; restart only the types that changed");
-  control.attach = app.add_subcommand("attach", "connect this terminal to an instance's (start --pty); Ctrl-] detaches");
+  control.attach =
+      app.add_subcommand("attach", "connect this terminal to an instance's (start --pty); Ctrl-] detaches");
   if (!only.empty()) {
     return;
   }

@@ -71,8 +71,7 @@ std::optional<AttachFrame> AttachFrameReader::next() {
   if (rest.size() < k_attach_frame_header_bytes + size) {
     return std::nullopt;
   }
-  AttachFrame frame{static_cast<AttachFrameType>(rest[0]),
-                    std::string(rest.substr(k_attach_frame_header_bytes, size))};
+  AttachFrame frame{static_cast<AttachFrameType>(rest[0]), std::string(rest.substr(k_attach_frame_header_bytes, size))};
   m_offset += k_attach_frame_header_bytes + size;
   if (m_offset == m_buffer.size()) {
     m_buffer.clear(); // the common case: every frame read, nothing to move

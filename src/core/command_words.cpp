@@ -8,7 +8,8 @@ namespace tfrun::core {
 namespace {
 
 // Word lists, each word between blanks, so a lookup is one search for " WORD ".
-constexpr std::string_view k_commands = " start run check env export version ps restart stop signal scale logs reload attach ";
+constexpr std::string_view k_commands =
+    " start run check env export version ps restart stop signal scale logs reload attach ";
 
 // The commands that read the project's files; the others (version, and live control, whose own options
 // differ: `logs -f` follows) take their words as written.

@@ -11,9 +11,9 @@ namespace json = boost::json;
 namespace {
 
 constexpr std::array k_commands{
-    std::pair{ControlCommand::ps, "ps"},        std::pair{ControlCommand::restart, "restart"},
-    std::pair{ControlCommand::stop, "stop"},    std::pair{ControlCommand::signal, "signal"},
-    std::pair{ControlCommand::scale, "scale"},  std::pair{ControlCommand::logs, "logs"},
+    std::pair{ControlCommand::ps, "ps"},         std::pair{ControlCommand::restart, "restart"},
+    std::pair{ControlCommand::stop, "stop"},     std::pair{ControlCommand::signal, "signal"},
+    std::pair{ControlCommand::scale, "scale"},   std::pair{ControlCommand::logs, "logs"},
     std::pair{ControlCommand::reload, "reload"}, std::pair{ControlCommand::attach, "attach"}};
 
 ControlError bad(std::string message) { return ControlError{ControlErrorCode::bad_request, std::move(message)}; }

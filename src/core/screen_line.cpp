@@ -76,7 +76,7 @@ std::string_view as_shown_on_screen(std::string_view line, std::string& scratch)
   }
   line = line.substr(0, end);
   scratch.clear();
-  std::string styles; // every colour setting so far: kept when the line starts over
+  std::string styles;                          // every colour setting so far: kept when the line starts over
   std::size_t after_style = std::string::npos; // where scratch ended after its last colour setting
   const auto start_over = [&] { scratch = styles; };
   for (std::size_t i = 0; i < line.size();) {

@@ -59,10 +59,10 @@ struct ControlSession {
   // `tfrun attach` (supervisor_attach.cpp): the instance whose terminal this client is connected to.
   SupervisedChild* attached_to = nullptr;
   core::AttachFrameReader frames;
-  std::string pending_input;              // keystrokes the terminal has not taken yet
-  bool reading_input = false;             // a read of the client is under way
-  bool waiting_to_write = false;          // the terminal is full: the client is not read until it takes more
-  std::optional<os::WindowSize> window;   // the client's, while it is attached
+  std::string pending_input;            // keystrokes the terminal has not taken yet
+  bool reading_input = false;           // a read of the client is under way
+  bool waiting_to_write = false;        // the terminal is full: the client is not read until it takes more
+  std::optional<os::WindowSize> window; // the client's, while it is attached
 };
 
 // "uid 1000, pid 4242": who asked, for the formation's own lines.

@@ -65,22 +65,23 @@ void Supervisor::Impl::answer_attach(const std::shared_ptr<ControlSession>& sess
   auto& child = *chosen.front();
   if (!child.plan.pty) {
     send(session, core::ControlError{core::ControlErrorCode::no_terminal,
-                                     child.plan.name + " has no terminal to attach to: start the formation with "
-                                                       "--pty, or set pty = true in [process." +
+                                     child.plan.name +
+                                         " has no terminal to attach to: start the formation with "
+                                         "--pty, or set pty = true in [process." +
                                          child.plan.type + "] of tfrun.toml"});
     return;
   }
   if (child.attached && !child.attached->closed) {
-    send(session, core::ControlError{core::ControlErrorCode::busy,
-                                     child.plan.name + " is attached by another client (" + who(*child.attached) +
-                                         "); one client at a time"});
+    send(session,
+         core::ControlError{core::ControlErrorCode::busy, child.plan.name + " is attached by another client (" +
+                                                              who(*child.attached) + "); one client at a time"});
     return;
   }
   session->attached_to = &child;
   child.attached = session;
   if (request.rows && request.columns) {
-    session->window = os::WindowSize{static_cast<unsigned short>(*request.rows),
-                                      static_cast<unsigned short>(*request.columns)};
+    session->window =
+        os::WindowSize{static_cast<unsigned short>(*request.rows), static_cast<unsigned short>(*request.columns)};
   }
   m_out.system_line("attach " + child.plan.name + " (" + who(*session) + ")");
   send(session, core::ControlAction{child.plan.name, "attach"});
@@ -106,19 +107,19 @@ void Supervisor::Impl::read_attach_input(const std::shared_ptr<ControlSession>& 
     return;
   }
   session->reading_input = true;
-  session->socket.async_read_some(asio::buffer(session->chunk), [this, session](const boost::system::error_code& ec,
-                                                                                std::size_t size) {
-    session->reading_input = false;
-    if (session->closed || m_done) {
-      return;
-    }
-    if (ec) {
-      end_session(session); // the client detached (or went away)
-      return;
-    }
-    session->frames.feed(std::string_view(session->chunk.data(), size));
-    take_attach_frames(session);
-  });
+  session->socket.async_read_some(asio::buffer(session->chunk),
+                                  [this, session](const boost::system::error_code& ec, std::size_t size) {
+                                    session->reading_input = false;
+                                    if (session->closed || m_done) {
+                                      return;
+                                    }
+                                    if (ec) {
+                                      end_session(session); // the client detached (or went away)
+                                      return;
+                                    }
+                                    session->frames.feed(std::string_view(session->chunk.data(), size));
+                                    take_attach_frames(session);
+                                  });
 }
 
 void Supervisor::Impl::take_attach_frames(const std::shared_ptr<ControlSession>& session) {

@@ -177,8 +177,7 @@ struct Supervisor::Impl {
   void read_attach_input(const std::shared_ptr<ControlSession>& session);
   void take_attach_frames(const std::shared_ptr<ControlSession>& session);
   void write_attach_input(const std::shared_ptr<ControlSession>& session);
-  void send_frame(const std::shared_ptr<ControlSession>& session, core::AttachFrameType type,
-                  std::string_view payload);
+  void send_frame(const std::shared_ptr<ControlSession>& session, core::AttachFrameType type, std::string_view payload);
   void tell_attached(SupervisedChild& child, core::AttachFrameType type, std::string_view payload);
   void detach(const std::shared_ptr<ControlSession>& session);
 

@@ -58,7 +58,8 @@ TEST_CASE("start --pty: no carriage return reaches the output: a progress bar is
 TEST_CASE("start --pty: cursor movement never reaches the output, colours do") {
   TempDir dir;
   // Node's readline: erase, then the prompt at column 1; a window title; a backspace.
-  dir.write("Procfile", "p: printf 'connecting...\\033[1G\\033[0Kdebug> \\033]0;title\\007\\033[32mok\\033[0m!\\b\\n'\n");
+  dir.write("Procfile",
+            "p: printf 'connecting...\\033[1G\\033[0Kdebug> \\033]0;title\\007\\033[32mok\\033[0m!\\b\\n'\n");
   const auto finished = run_tfrun({"start", "--no-timestamp", "--pty"}, plain_text_in(dir));
   CHECK(finished.status == 0);
   CHECK(finished.out.find("p.1    | debug> \x1b[32mok\x1b[0m\n") != std::string::npos);
@@ -111,7 +112,7 @@ TEST_CASE("attach: type into a child blocked on input, see it answered, detach, 
   client.type("Ada\r");
   REQUIRE(client.wait_for_text_count("Hello, Ada\r\n", 1));
   REQUIRE(formation.wait_for_line("^ask\\.1 +\\| Hello, Ada$")); // the multiplexed stream has it too
-  client.type("\x1d"); // Ctrl-]
+  client.type("\x1d");                                           // Ctrl-]
   REQUIRE(client.wait_for_exit() == 0);
   CHECK(client.out().find("detached from ask.1") != std::string::npos);
   REQUIRE(formation.wait_for_line("^system +\\| detach ask\\.1 "));
@@ -237,9 +238,10 @@ TEST_CASE("attach: a client that does not read is dropped: the instance and the 
   // On a terminal nobody reads: the client blocks on its screen, and reads the formation no more.
   Tfrun client({"attach", "g.1"}, on_terminal(dir, 24, 80));
   client.pause_reading(true);
-  REQUIRE(formation.wait_for_line("^system +\\| control: dropped the client attached to g\\.1 \\(uid \\d+, pid \\d+\\), "
-                                  "too slow to read its output$",
-                                  60s));
+  REQUIRE(
+      formation.wait_for_line("^system +\\| control: dropped the client attached to g\\.1 \\(uid \\d+, pid \\d+\\), "
+                              "too slow to read its output$",
+                              60s));
   REQUIRE(formation.wait_for_text_count("| done g.1", 1, 60s));
   client.pause_reading(false);
   CHECK(client.wait_for_exit() == 75);

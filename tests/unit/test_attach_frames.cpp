@@ -20,8 +20,8 @@ TEST_CASE("attach frames: encoded with a type byte and a big-endian length", "[a
 }
 
 TEST_CASE("attach frames: read back whole, whatever the pieces they arrive in", "[attach]") {
-  const std::string stream = encode_attach_frame(AttachFrameType::output, "hello\r\n") +
-                             encode_window_frame(24, 80) + encode_attach_frame(AttachFrameType::notice, "");
+  const std::string stream = encode_attach_frame(AttachFrameType::output, "hello\r\n") + encode_window_frame(24, 80) +
+                             encode_attach_frame(AttachFrameType::notice, "");
   for (std::size_t piece = 1; piece <= stream.size(); ++piece) {
     AttachFrameReader reader;
     std::vector<AttachFrame> frames;

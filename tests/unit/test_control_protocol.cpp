@@ -56,8 +56,7 @@ TEST_CASE("control: attach carries the client's window, and its errors round-tri
   CHECK(back.rows == std::optional<std::int64_t>(40));
   CHECK(back.columns == std::optional<std::int64_t>(120));
   CHECK(error_of(R"({"v":1,"cmd":"attach","rows":0})").message == "\"rows\" must be a count from 1 to 65535");
-  CHECK(error_of(R"({"v":1,"cmd":"attach","columns":"80"})").message ==
-        "\"columns\" must be a count from 1 to 65535");
+  CHECK(error_of(R"({"v":1,"cmd":"attach","columns":"80"})").message == "\"columns\" must be a count from 1 to 65535");
   for (const auto code : {ControlErrorCode::no_terminal, ControlErrorCode::busy}) {
     const auto response = parse_response(render_response(ControlError{code, "why"}));
     REQUIRE(response);

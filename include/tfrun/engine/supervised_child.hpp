@@ -102,7 +102,7 @@ struct SupervisedChild {
   OnDemandTimer restart_timer;
   OnDemandTimer ready_timer; // the readiness deadline
   OnDemandTimer probe_timer; // the next port or command probe
-  bool on_terminal = false; // this life's output is read from a pseudo-terminal's master (`pipe`)
+  bool on_terminal = false;  // this life's output is read from a pseudo-terminal's master (`pipe`)
   // The `tfrun attach` client connected to its terminal (docs/terminal.md), if any: one at a time.
   std::shared_ptr<ControlSession> attached;
   bool reading = false;
