@@ -14,6 +14,7 @@
 #include <csignal>
 #include <cstring>
 #include <iostream>
+#include <optional>
 #include <poll.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
@@ -67,11 +68,12 @@ std::optional<os::WindowSize> own_window() {
   return std::nullopt;
 }
 
-// The signals the client handles itself, read from a signalfd so the loop sees them as events.
+// The signals the client handles itself, read from a signalfd so the loop sees them as events. Blocked
+// once attached: before that, they end the client as they end any program.
 int signal_descriptor() {
   sigset_t set;
   sigemptyset(&set);
-  for (const int sig : {SIGWINCH, SIGTERM, SIGHUP, SIGINT, SIGQUIT}) {
+  for (const int sig : {SIGWINCH, SIGTERM, SIGHUP, SIGINT, SIGQUIT, SIGTSTP}) {
     sigaddset(&set, sig);
   }
   ::sigprocmask(SIG_BLOCK, &set, nullptr);
@@ -80,10 +82,18 @@ int signal_descriptor() {
 
 enum class Ending { detached, stdin_ended, formation_gone, ended_by_tfrun, signal };
 
+// What the client holds for the formation at most before it stops reading stdin: it never blocks on the
+// socket, so signals, Ctrl-] and the instance's output are always seen.
+constexpr std::size_t k_max_outgoing = 64 * 1024;
+
 struct Attachment {
   int socket;
   std::string name;
+  bool terminal; // stdin is a terminal in the foreground: raw mode, and Ctrl-] detaches
   core::AttachFrameReader frames;
+  std::string outgoing; // frames not yet taken by the socket
+  bool stdin_ended = false;
+  std::optional<os::RawMode> raw;
   std::string end_reason;
   int signal = 0;
 
@@ -91,7 +101,7 @@ struct Attachment {
   bool from_formation(Ending& ending) {
     char chunk[16384];
     const auto got = ::read(socket, chunk, sizeof chunk);
-    if (got < 0 && errno == EINTR) {
+    if (got < 0 && (errno == EINTR || errno == EAGAIN)) {
       return true;
     }
     if (got <= 0) {
@@ -129,69 +139,117 @@ struct Attachment {
     return true;
   }
 
-  bool from_user(bool terminal, Ending& ending) {
+  // As much of `outgoing` as the socket takes now, never waiting.
+  bool flush(Ending& ending) {
+    while (!outgoing.empty()) {
+      const auto sent = ::send(socket, outgoing.data(), outgoing.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+      if (sent > 0) {
+        outgoing.erase(0, static_cast<std::size_t>(sent));
+        continue;
+      }
+      if (sent < 0 && errno == EINTR) {
+        continue;
+      }
+      if (sent < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+        return true;
+      }
+      ending = Ending::formation_gone;
+      return false;
+    }
+    return true;
+  }
+
+  bool from_user(Ending& ending) {
     char chunk[4096];
     const auto got = ::read(STDIN_FILENO, chunk, sizeof chunk);
     if (got < 0 && (errno == EINTR || errno == EAGAIN)) {
       return true;
     }
     if (got <= 0) {
-      ending = Ending::stdin_ended;
-      return false;
+      stdin_ended = true; // what it held is sent, then the client detaches
+      return true;
     }
     std::string_view typed(chunk, static_cast<std::size_t>(got));
     const auto detach_at = terminal ? typed.find(k_detach_key) : std::string_view::npos;
     if (detach_at != std::string_view::npos) {
       typed = typed.substr(0, detach_at);
     }
-    if (!typed.empty() && !write_all(socket, core::encode_attach_frame(core::AttachFrameType::input, typed))) {
-      ending = Ending::formation_gone;
-      return false;
+    if (!typed.empty()) {
+      outgoing += core::encode_attach_frame(core::AttachFrameType::input, typed);
     }
     if (detach_at != std::string_view::npos) {
+      flush(ending); // what was typed before the key, if the formation takes it now
       ending = Ending::detached;
       return false;
     }
-    return true;
+    return flush(ending);
+  }
+
+  void send_window() {
+    if (const auto window = own_window()) {
+      outgoing += core::encode_window_frame(window->rows, window->columns);
+    }
+  }
+
+  // SIGTSTP (`kill -TSTP`; Ctrl-Z goes to the instance): the terminal as it was, stopped; raw again on `fg`.
+  void suspend() {
+    raw.reset();
+    ::raise(SIGSTOP);
+    send_window();
+  }
+
+  // Raw again once the terminal is this client's (after `fg`); never while the shell has it.
+  void take_terminal_back() {
+    if (terminal && !raw && ::tcgetpgrp(STDIN_FILENO) == ::getpgrp()) {
+      raw.emplace(STDIN_FILENO);
+    }
   }
 
   bool on_signal(int signal_fd, Ending& ending) {
     signalfd_siginfo info{};
     while (::read(signal_fd, &info, sizeof info) == static_cast<ssize_t>(sizeof info)) {
       if (info.ssi_signo == SIGWINCH) {
-        if (const auto window = own_window()) {
-          write_all(socket, core::encode_window_frame(window->rows, window->columns));
-        }
-        continue;
+        send_window();
+      } else if (info.ssi_signo == SIGTSTP) {
+        suspend();
+      } else {
+        signal = static_cast<int>(info.ssi_signo);
+        ending = Ending::signal;
+        return false;
       }
-      signal = static_cast<int>(info.ssi_signo);
-      ending = Ending::signal;
-      return false;
     }
-    return true;
+    return flush(ending);
   }
 };
 
 Ending run_attachment(Attachment& attachment, int signal_fd) {
-  const bool terminal = ::isatty(STDIN_FILENO) == 1;
-  bool stdin_open = true;
   Ending ending = Ending::detached;
   for (;;) {
-    pollfd fds[3] = {{attachment.socket, POLLIN, 0}, {signal_fd, POLLIN, 0}, {STDIN_FILENO, POLLIN, 0}};
-    const nfds_t count = stdin_open ? 3 : 2;
-    if (::poll(fds, count, -1) < 0) {
+    if (attachment.stdin_ended && attachment.outgoing.empty()) {
+      return Ending::stdin_ended;
+    }
+    attachment.take_terminal_back();
+    const bool read_stdin = !attachment.stdin_ended && attachment.outgoing.size() < k_max_outgoing;
+    const short to_socket = attachment.outgoing.empty() ? 0 : POLLOUT;
+    pollfd fds[3] = {{attachment.socket, static_cast<short>(POLLIN | to_socket), 0},
+                     {signal_fd, POLLIN, 0},
+                     {STDIN_FILENO, POLLIN, 0}};
+    if (::poll(fds, read_stdin ? 3 : 2, -1) < 0) {
       if (errno == EINTR) {
         continue;
       }
       throw SystemError(std::string("attach: poll: ") + std::strerror(errno));
     }
-    if (fds[0].revents != 0 && !attachment.from_formation(ending)) {
+    if ((fds[0].revents & (POLLIN | POLLHUP | POLLERR)) != 0 && !attachment.from_formation(ending)) {
+      return ending;
+    }
+    if ((fds[0].revents & POLLOUT) != 0 && !attachment.flush(ending)) {
       return ending;
     }
     if (fds[1].revents != 0 && !attachment.on_signal(signal_fd, ending)) {
       return ending;
     }
-    if (stdin_open && fds[2].revents != 0 && !attachment.from_user(terminal, ending)) {
+    if (read_stdin && fds[2].revents != 0 && !attachment.from_user(ending)) {
       return ending;
     }
   }
@@ -200,6 +258,11 @@ Ending run_attachment(Attachment& attachment, int signal_fd) {
 } // namespace
 
 int attach_command(const Invocation& invocation) {
+  const bool terminal = ::isatty(STDIN_FILENO) == 1;
+  if (terminal && ::tcgetpgrp(STDIN_FILENO) != ::getpgrp()) {
+    // Raw mode for a terminal the shell is using would leave the user's prompt unusable.
+    throw UsageError("attach needs the foreground of its terminal: run it without '&' (or `fg` it)");
+  }
   core::ControlRequest request;
   request.command = core::ControlCommand::attach;
   request.names = invocation.names;
@@ -207,36 +270,42 @@ int attach_command(const Invocation& invocation) {
     request.rows = window->rows;
     request.columns = window->columns;
   }
-  const int signal_fd = signal_descriptor(); // before connecting: a resize meanwhile is not lost
-  std::signal(SIGPIPE, SIG_IGN);             // a closed stdout ends the attachment, with the terminal put back
+  std::signal(SIGPIPE, SIG_IGN); // a closed stdout ends the attachment, with the terminal put back
   auto opened = open_exchange(invocation, request);
-  const auto* action = std::get_if<core::ControlAction>(&opened.first);
-  Attachment attachment{opened.fd, action != nullptr ? action->name : invocation.names.front(), {}, {}, 0};
   struct Closer {
     int fd;
     ~Closer() { ::close(fd); }
   } closer{opened.fd};
+  const auto* action = std::get_if<core::ControlAction>(&opened.first);
   if (action == nullptr || action->action != "attach") {
     throw Error(core::exit_code::protocol, "the formation answered something this tfrun does not understand");
   }
-  const bool terminal = ::isatty(STDIN_FILENO) == 1;
+  const int signal_fd = signal_descriptor();
+  Attachment attachment{opened.fd, action->name, terminal, {}, {}, false, {}, {}, 0};
   std::cerr << "tfrun: attached to " << attachment.name
             << (terminal ? "; " + std::string(k_detach_key_name) + " detaches" : std::string()) << std::endl;
-  Ending ending;
-  {
-    const os::RawMode raw(STDIN_FILENO);
-    // Frames that came with the answer (the backlog of its output) are shown before anything is read.
-    attachment.frames.feed(opened.after);
-    ending = Ending::detached;
-    if (attachment.take_frames(ending)) {
-      ending = run_attachment(attachment, signal_fd);
-    }
+  Ending ending = Ending::detached;
+  attachment.take_terminal_back();
+  attachment.send_window(); // a resize while the answer was on its way is not lost
+  // Frames that came with the answer (the backlog of its output) are shown before anything is read.
+  attachment.frames.feed(opened.after);
+  if (attachment.take_frames(ending)) {
+    ending = run_attachment(attachment, signal_fd);
   }
+  attachment.raw.reset();
+  ::close(signal_fd);
   ::shutdown(opened.fd, SHUT_RDWR);
   switch (ending) {
   case Ending::detached:
   case Ending::stdin_ended: std::cerr << "\ntfrun: detached from " << attachment.name << std::endl; break;
   case Ending::formation_gone:
+    if (formation_answers(invocation)) {
+      // The connection was closed by a formation that runs on: it dropped this client, whose reason (an
+      // `end` frame) could not be delivered behind the output left unread.
+      std::cerr << "\ntfrun: the formation dropped this client: it did not read " << attachment.name
+                << "'s output fast enough" << std::endl;
+      return core::exit_code::temporary;
+    }
     std::cerr << "\ntfrun: the formation closed the connection (it stopped)" << std::endl;
     break;
   case Ending::ended_by_tfrun:

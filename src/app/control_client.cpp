@@ -141,6 +141,15 @@ void exchange(const Invocation& invocation, const core::ControlRequest& request,
   }
 }
 
+bool formation_answers(const Invocation& invocation) {
+  try {
+    ::close(connect_or_throw(invocation));
+    return true;
+  } catch (const Error&) {
+    return false;
+  }
+}
+
 OpenedExchange open_exchange(const Invocation& invocation, const core::ControlRequest& request) {
   const int fd = connect_or_throw(invocation);
   struct Closer { // until the answer is known to be good

@@ -61,7 +61,7 @@ struct ControlSession {
   core::AttachFrameReader frames;
   std::string pending_input;            // keystrokes the terminal has not taken yet
   bool reading_input = false;           // a read of the client is under way
-  bool waiting_to_write = false;        // the terminal is full: the client is not read until it takes more
+  bool waiting_to_write = false;        // the terminal is full: keys wait in pending_input until it takes more
   std::optional<os::WindowSize> window; // the client's, while it is attached
 };
 

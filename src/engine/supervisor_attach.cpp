@@ -15,6 +15,11 @@ namespace {
 // Narrower than this, a terminal is useless to most programs: tfrun gives them this much and lets lines wrap.
 constexpr unsigned short k_min_columns = 20;
 
+// Keys typed that the instance has not read yet, held by tfrun at most: past it what is typed is dropped
+// (the user is told), so a client is always read (its going away is always seen) and a paste into a
+// program that reads nothing costs tfrun this much.
+constexpr std::size_t k_max_pending_input = 64 * 1024;
+
 } // namespace
 
 os::WindowSize Supervisor::Impl::multiplexed_window() const {
@@ -103,7 +108,7 @@ void Supervisor::Impl::answer_attach(const std::shared_ptr<ControlSession>& sess
 }
 
 void Supervisor::Impl::read_attach_input(const std::shared_ptr<ControlSession>& session) {
-  if (session->reading_input || session->waiting_to_write || session->closed) {
+  if (session->reading_input || session->closed) {
     return;
   }
   session->reading_input = true;
@@ -127,9 +132,13 @@ void Supervisor::Impl::take_attach_frames(const std::shared_ptr<ControlSession>&
   if (child == nullptr) {
     return;
   }
+  std::size_t dropped = 0;
   while (auto frame = session->frames.next()) {
     if (frame->type == core::AttachFrameType::input) {
-      session->pending_input += frame->payload;
+      const auto room = k_max_pending_input - std::min(k_max_pending_input, session->pending_input.size());
+      const auto taken = std::min(room, frame->payload.size());
+      session->pending_input.append(frame->payload, 0, taken);
+      dropped += frame->payload.size() - taken;
     } else if (frame->type == core::AttachFrameType::window) {
       if (const auto window = core::decode_window(frame->payload)) {
         session->window = os::WindowSize{window->rows, window->columns};
@@ -143,11 +152,20 @@ void Supervisor::Impl::take_attach_frames(const std::shared_ptr<ControlSession>&
     send_frame(session, core::AttachFrameType::end, "the client broke the attach protocol (docs/control.md)");
     return;
   }
-  write_attach_input(session);
+  if (dropped > 0) {
+    send_frame(session, core::AttachFrameType::notice,
+               child->plan.name + " is not reading what is typed: " + std::to_string(dropped) +
+                   " bytes were dropped (tfrun holds at most " + std::to_string(k_max_pending_input / 1024) +
+                   " KiB for it)");
+  }
+  if (!session->waiting_to_write) {
+    write_attach_input(session);
+  }
+  read_attach_input(session);
 }
 
-// Keystrokes into the terminal. When it is full (the instance reads nothing), the client is not read until
-// it takes more: what the user types waits in the client and the kernel, not in tfrun.
+// Keystrokes into the terminal. When it is full (the instance reads nothing), they wait in tfrun, up to
+// k_max_pending_input, until it takes more.
 void Supervisor::Impl::write_attach_input(const std::shared_ptr<ControlSession>& session) {
   auto* child = session->attached_to;
   if (child == nullptr || session->closed) {
@@ -187,7 +205,6 @@ void Supervisor::Impl::write_attach_input(const std::shared_ptr<ControlSession>&
                    " bytes typed were dropped");
     session->pending_input.clear();
   }
-  read_attach_input(session);
 }
 
 // Queued as any answer, within the same bound: past it the client is dropped with an `end` frame that says

@@ -80,11 +80,21 @@ void Supervisor::Impl::send_to_child(SupervisedChild& child, int sig) {
   if (!child.state.alive()) {
     return; // reaped (its pid may be another process's by now) or never started
   }
-  if (child.plan.signal_target == core::SignalTarget::main) {
-    os::signal_process(child.pid, sig);
-    return;
+  const auto deliver = [&](int signal) {
+    if (child.plan.signal_target == core::SignalTarget::main) {
+      os::signal_process(child.pid, signal);
+    } else {
+      os::signal_group(child.pid, signal); // each child leads its own group: pgid == pid
+    }
+  };
+  if (child.on_terminal && (sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU) &&
+      os::takes_default_action(child.pid, sig)) {
+    // On a terminal of its own the instance leads a session, so its group is orphaned (its parent, tfrun,
+    // is in another session), and there the kernel discards these three when their action is the default
+    // one: SIGSTOP does what that default would have done. A program that handles them gets them.
+    sig = SIGSTOP;
   }
-  os::signal_group(child.pid, sig); // each child leads its own group: pgid == pid
+  deliver(sig);
 }
 
 void Supervisor::Impl::on_reaped(pid_t pid, const core::ProcessExit& exit) {

@@ -213,4 +213,25 @@ PipeEnds make_output_pipe() {
   return {fds[0], fds[1], 0};
 }
 
+bool takes_default_action(pid_t pid, int sig) {
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  bool read_any = false;
+  while (std::getline(status, line)) {
+    if (line.rfind("SigIgn:", 0) != 0 && line.rfind("SigCgt:", 0) != 0) {
+      continue;
+    }
+    read_any = true;
+    const auto hex = line.substr(line.find_first_not_of(" \t", 7));
+    std::uint64_t mask = 0;
+    if (std::from_chars(hex.data(), hex.data() + hex.size(), mask, 16).ec != std::errc{}) {
+      return false;
+    }
+    if ((mask >> (sig - 1)) & 1U) {
+      return false;
+    }
+  }
+  return read_any;
+}
+
 } // namespace tfrun::os

@@ -96,3 +96,29 @@ TEST_CASE("terminal lines: off, a CR is a byte like any other", "[line_splitter]
   CHECK_FALSE(splitter.terminal());
   CHECK(feed(splitter, "10%\r100%\r\n") == Pieces{{"10%\r100%\r"}});
 }
+
+TEST_CASE("terminal lines: a colour set before a redraw stays, however the reads split the line", "[line_splitter]") {
+  const std::string line = "\x1b[32mold\rnew\x1b[0m\r\n";
+  for (std::size_t cut = 1; cut < line.size(); ++cut) {
+    auto splitter = terminal_splitter();
+    auto pieces = feed(splitter, line.substr(0, cut));
+    const auto rest = feed(splitter, line.substr(cut));
+    pieces.insert(pieces.end(), rest.begin(), rest.end());
+    INFO("cut at " << cut);
+    CHECK(pieces == Pieces{{"\x1b[32mnew\x1b[0m"}});
+  }
+}
+
+TEST_CASE("terminal lines: a bar redrawn forever in colour keeps the held line small", "[line_splitter]") {
+  auto splitter = terminal_splitter();
+  for (int step = 0; step < 10000; ++step) {
+    CHECK(feed(splitter, "\r\x1b[32m" + std::to_string(step) + "%\x1b[0m").empty());
+  }
+  CHECK(splitter.buffered_bytes() < 32);
+  CHECK(feed(splitter, "\r\n") == Pieces{{"\x1b[32m9999%\x1b[0m"}});
+}
+
+TEST_CASE("terminal lines: the chunks of a line past the limit are shown as a screen shows them", "[line_splitter]") {
+  auto splitter = terminal_splitter(8);
+  CHECK(feed(splitter, "\x1b[5Aabcdefghij\x07kl\r\n") == Pieces{{"abcd", false, false}, {"efghijk", true, false}, {"l", true, true}});
+}

@@ -30,6 +30,9 @@ struct OpenedExchange {
 };
 [[nodiscard]] OpenedExchange open_exchange(const Invocation& invocation, const core::ControlRequest& request);
 
+// Whether a formation answers on this project's control socket (a connection is made and closed).
+[[nodiscard]] bool formation_answers(const Invocation& invocation);
+
 // An exit status for each error of the protocol (docs/control.md).
 [[nodiscard]] int exit_status_of(core::ControlErrorCode code);
 

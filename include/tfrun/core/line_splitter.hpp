@@ -121,7 +121,7 @@ template <typename Emit> void LineSplitter::feed_terminal(std::string_view bytes
     while (m_partial.size() > m_max_line_bytes) {
       auto cut = utf8_safe_cut(std::string_view(m_partial).substr(0, m_max_line_bytes));
       cut = cut == 0 ? m_max_line_bytes : cut;
-      emit_piece(std::string_view(m_partial).substr(0, cut), false, emit);
+      emit_piece(as_shown_on_screen(std::string_view(m_partial).substr(0, cut), m_shown), false, emit);
       m_partial.erase(0, cut);
     }
     if (newline != std::string_view::npos) {

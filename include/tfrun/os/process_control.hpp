@@ -40,6 +40,10 @@ void signal_adopted(pid_t pid, int sig);
 // The command name of `pid` ("sleep"), or empty.
 [[nodiscard]] std::string process_name(pid_t pid);
 
+// Whether `pid` leaves `sig` at its default action (from /proc/PID/status); false when it catches or
+// ignores it, or when that cannot be read.
+[[nodiscard]] bool takes_default_action(pid_t pid, int sig);
+
 // Whether something already listens on TCP `port` (any local address).
 [[nodiscard]] bool tcp_port_in_use(int port);
 
