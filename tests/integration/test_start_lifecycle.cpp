@@ -140,8 +140,7 @@ TEST_CASE("Ctrl-Z (SIGTSTP) suspends every process group and tfrun, SIGCONT resu
   INFO("--pty: " << pty);
   TempDir dir;
   dir.write("Procfile", "reporter: exec " + test_child() + " report\nplain: exec " + test_child() + " print up\n");
-  Tfrun tfrun(pty ? std::vector<std::string>{"start", "--pty"} : std::vector<std::string>{"start"},
-              plain_text_in(dir));
+  Tfrun tfrun(pty ? std::vector<std::string>{"start", "--pty"} : std::vector<std::string>{"start"}, plain_text_in(dir));
   REQUIRE(tfrun.wait_for_line("reporter\\.1 +\\| ready"));
   const auto plain = tfrun.wait_for_line("plain\\.1 started \\(pid (\\d+)");
   REQUIRE(plain);

@@ -219,6 +219,20 @@ TEST_CASE("attach: keys an instance never reads are bounded in tfrun, and neithe
   stop(formation);
 }
 
+TEST_CASE("attach: the formation stopping ends the attachment with status 0") {
+  TempDir dir;
+  dir.write("Procfile", "ask: " + child("ask") + "\n");
+  Tfrun formation({"start", "--no-timestamp", "--pty"}, plain_text_in(dir));
+  REQUIRE(formation.wait_for_line("^ask\\.1 +\\| Your name\\? $"));
+  Tfrun client({"attach", "ask.1"}, on_terminal(dir, 24, 80));
+  REQUIRE(client.wait_for_text_count("Your name? ", 1));
+  formation.send_signal(SIGTERM);
+  CHECK(formation.wait_for_exit() == 143);
+  CHECK(client.wait_for_exit() == 0);
+  CHECK(client.out().find("the formation closed the connection (it stopped)") != std::string::npos);
+  CHECK(no_leftovers(formation.marker()));
+}
+
 TEST_CASE("attach: refused with a clear message and status for no terminal, a second client, a wrong name") {
   TempDir dir;
   dir.write("Procfile", "ask: " + child("ask") + "\nplain: " + child("report") + "\n");

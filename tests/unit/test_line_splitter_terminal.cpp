@@ -120,5 +120,6 @@ TEST_CASE("terminal lines: a bar redrawn forever in colour keeps the held line s
 
 TEST_CASE("terminal lines: the chunks of a line past the limit are shown as a screen shows them", "[line_splitter]") {
   auto splitter = terminal_splitter(8);
-  CHECK(feed(splitter, "\x1b[5Aabcdefghij\x07kl\r\n") == Pieces{{"abcd", false, false}, {"efghijk", true, false}, {"l", true, true}});
+  CHECK(feed(splitter, "\x1b[5Aabcdefghij\x07kl\r\n") ==
+        Pieces{{"abcd", false, false}, {"efghijk", true, false}, {"l", true, true}});
 }
