@@ -81,6 +81,8 @@ void append_policy(std::string& out, const Model& model, const std::string& type
   // Whether `start` may give this type the terminal hints; it does only when it colours its output.
   out += fmt::format(",\"terminal_hints\":{}",
                      model.options.terminal_hints && core::terminal_hints_for(model.settings, type));
+  // What tfrun.toml asks; `start` applies it at a terminal only, and --pty/--no-pty win (docs/terminal.md).
+  out += fmt::format(",\"pty\":{}", p.pty.value_or(model.settings.pty.value_or(false)));
   out += '}';
 }
 

@@ -284,6 +284,22 @@ TEST_CASE("attach: a client that does not read is dropped: the instance and the 
   stop(formation);
 }
 
+TEST_CASE("check --json shows what tfrun.toml asks of each type's terminal") {
+  TempDir dir;
+  dir.write("Procfile", "a: x\nb: y\n");
+  dir.write("tfrun.toml", "pty = true\n[process.b]\npty = false\n");
+  const auto json = run_tfrun({"check", "--json"}, in_dir(dir));
+  CHECK(json.status == 0);
+  const auto processes = json.out.find(R"("processes":)");
+  REQUIRE(processes != std::string::npos);
+  const auto a = json.out.find(R"({"type":"a",)", processes);
+  const auto b = json.out.find(R"({"type":"b",)", processes);
+  REQUIRE(a != std::string::npos);
+  REQUIRE(b != std::string::npos);
+  CHECK(json.out.find(R"("pty":true)", a) < b);
+  CHECK(json.out.find(R"("pty":false)", b) != std::string::npos);
+}
+
 TEST_CASE("tfrun.toml's pty is not applied without a terminal or with JSON logs: --no-pty overrides it") {
   TempDir dir;
   dir.write("Procfile", "c: " + child("color-if-tty") + "\n");
