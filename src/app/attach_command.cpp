@@ -282,10 +282,13 @@ int attach_command(const Invocation& invocation) {
   }
   const int signal_fd = signal_descriptor();
   Attachment attachment{opened.fd, action->name, terminal, {}, {}, false, {}, {}, 0};
-  std::cerr << "tfrun: attached to " << attachment.name
-            << (terminal ? "; " + std::string(k_detach_key_name) + " detaches" : std::string()) << std::endl;
-  Ending ending = Ending::detached;
+  // Raw before anything is said: a key typed once "attached" shows must not meet a line-buffered terminal
+  // (and the flush of input that raw mode makes).
   attachment.take_terminal_back();
+  std::cerr << "tfrun: attached to " << attachment.name
+            << (terminal ? "; " + std::string(k_detach_key_name) + " detaches" : std::string()) << "\r"
+            << std::endl;
+  Ending ending = Ending::detached;
   attachment.send_window(); // a resize while the answer was on its way is not lost
   // Frames that came with the answer (the backlog of its output) are shown before anything is read.
   attachment.frames.feed(opened.after);
