@@ -73,7 +73,7 @@ std::optional<os::WindowSize> own_window() {
 int signal_descriptor() {
   sigset_t set;
   sigemptyset(&set);
-  for (const int sig : {SIGWINCH, SIGTERM, SIGHUP, SIGINT, SIGQUIT, SIGTSTP}) {
+  for (const int sig : {SIGWINCH, SIGTERM, SIGHUP, SIGINT, SIGQUIT, SIGTSTP, SIGCONT}) {
     sigaddset(&set, sig);
   }
   ::sigprocmask(SIG_BLOCK, &set, nullptr);
@@ -212,6 +212,11 @@ struct Attachment {
         send_window();
       } else if (info.ssi_signo == SIGTSTP) {
         suspend();
+      } else if (info.ssi_signo == SIGCONT) {
+        // Continued (`fg`, `bg`, after any stop): the shell may have put its own settings back meanwhile.
+        raw.reset();
+        take_terminal_back();
+        send_window();
       } else {
         signal = static_cast<int>(info.ssi_signo);
         ending = Ending::signal;
@@ -286,8 +291,7 @@ int attach_command(const Invocation& invocation) {
   // (and the flush of input that raw mode makes).
   attachment.take_terminal_back();
   std::cerr << "tfrun: attached to " << attachment.name
-            << (terminal ? "; " + std::string(k_detach_key_name) + " detaches" : std::string()) << "\r"
-            << std::endl;
+            << (terminal ? "; " + std::string(k_detach_key_name) + " detaches" : std::string()) << "\r" << std::endl;
   Ending ending = Ending::detached;
   attachment.send_window(); // a resize while the answer was on its way is not lost
   // Frames that came with the answer (the backlog of its output) are shown before anything is read.

@@ -40,23 +40,9 @@ void LineSplitter::start_over_after_carriage_return() {
   if (cr == std::string_view::npos) {
     return;
   }
-  // What a screen shows of the part before the CR is nothing but its colour settings: those stay, so a
+  // Of the part before the CR a screen keeps nothing but the colour it left in force: that stays, so a
   // line coloured before its redraws is shown coloured however its bytes were split between reads.
-  std::string kept;
-  std::string scratch;
-  const auto before = as_shown_on_screen(std::string_view(m_partial).substr(0, cr + 1), scratch);
-  for (std::size_t at = before.find('\x1b'); at != std::string_view::npos; at = before.find('\x1b', at + 1)) {
-    const auto end_of_style = before.find('m', at);
-    if (end_of_style == std::string_view::npos) {
-      break;
-    }
-    const auto style = before.substr(at, end_of_style + 1 - at);
-    if (style == "\x1b[0m" || style == "\x1b[m") {
-      kept.clear(); // a reset: what came before it no longer counts (and a bar redrawn forever stays small)
-    } else {
-      kept += style;
-    }
-  }
+  const auto kept = style_in_force(std::string_view(m_partial).substr(0, cr + 1));
   m_partial.replace(0, cr + 1, kept);
 }
 

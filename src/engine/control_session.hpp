@@ -61,6 +61,7 @@ struct ControlSession {
   core::AttachFrameReader frames;
   std::string pending_input;            // keystrokes the terminal has not taken yet
   bool reading_input = false;           // a read of the client is under way
+  bool told_input_dropped = false;      // the client knows keys are being dropped (until the terminal reads)
   bool waiting_to_write = false;        // the terminal is full: keys wait in pending_input until it takes more
   std::optional<os::WindowSize> window; // the client's, while it is attached
 };

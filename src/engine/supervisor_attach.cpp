@@ -152,11 +152,11 @@ void Supervisor::Impl::take_attach_frames(const std::shared_ptr<ControlSession>&
     send_frame(session, core::AttachFrameType::end, "the client broke the attach protocol (docs/control.md)");
     return;
   }
-  if (dropped > 0) {
+  if (dropped > 0 && !session->told_input_dropped) {
+    session->told_input_dropped = true; // once until the instance reads again: not a line per read
     send_frame(session, core::AttachFrameType::notice,
-               child->plan.name + " is not reading what is typed: " + std::to_string(dropped) +
-                   " bytes were dropped (tfrun holds at most " + std::to_string(k_max_pending_input / 1024) +
-                   " KiB for it)");
+               child->plan.name + " is not reading what is typed: what comes past " +
+                   std::to_string(k_max_pending_input / 1024) + " KiB is dropped");
   }
   if (!session->waiting_to_write) {
     write_attach_input(session);
@@ -183,6 +183,7 @@ void Supervisor::Impl::write_attach_input(const std::shared_ptr<ControlSession>&
         ::write(child->pipe.native_handle(), session->pending_input.data(), session->pending_input.size());
     if (wrote > 0) {
       session->pending_input.erase(0, static_cast<std::size_t>(wrote));
+      session->told_input_dropped = false;
       continue;
     }
     if (wrote < 0 && errno == EINTR) {

@@ -17,6 +17,7 @@
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <unistd.h>
 
 extern char** environ;
@@ -191,6 +192,25 @@ void Tfrun::type(const std::string& keys) const {
     }
     done += static_cast<std::size_t>(wrote);
   }
+}
+
+bool Tfrun::wait_for_terminal_mode(bool raw, Seconds timeout) const {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    termios settings{};
+    if (::tcgetattr(m_terminal, &settings) == 0 && ((settings.c_lflag & ICANON) == 0) == raw) {
+      return true;
+    }
+    ::poll(nullptr, 0, 5); // the terminal's mode changes without an event the test could wait on
+  }
+  return false;
+}
+
+void Tfrun::cook_terminal() const {
+  termios settings{};
+  ::tcgetattr(m_terminal, &settings);
+  settings.c_lflag |= ICANON | ECHO | ISIG;
+  ::tcsetattr(m_terminal, TCSANOW, &settings);
 }
 
 void Tfrun::resize(unsigned short rows, unsigned short columns) const {

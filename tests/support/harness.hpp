@@ -73,6 +73,11 @@ public:
   // With RunOptions::terminal: types `keys` on tfrun's terminal, or resizes it (the kernel sends SIGWINCH).
   void type(const std::string& keys) const;
   void resize(unsigned short rows, unsigned short columns) const;
+  // With RunOptions::terminal: waits until the terminal is in raw mode (`raw`) or line mode; false at the
+  // deadline.
+  bool wait_for_terminal_mode(bool raw, Seconds timeout = 5s) const;
+  // Puts the terminal in line mode, as a shell does when it takes the terminal back from a stopped job.
+  void cook_terminal() const;
 
   [[nodiscard]] pid_t pid() const { return m_pid; }
   [[nodiscard]] std::string out() const;

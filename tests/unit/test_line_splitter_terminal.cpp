@@ -123,3 +123,26 @@ TEST_CASE("terminal lines: the chunks of a line past the limit are shown as a sc
   CHECK(feed(splitter, "\x1b[5Aabcdefghij\x07kl\r\n") ==
         Pieces{{"abcd", false, false}, {"efghijk", true, false}, {"l", true, true}});
 }
+
+TEST_CASE("terminal lines: a bar redrawn in colour with chalk's closers stays small and linear", "[line_splitter]") {
+  auto splitter = terminal_splitter();
+  for (int step = 0; step < 20000; ++step) {
+    CHECK(feed(splitter, "\r\x1b[32m" + std::to_string(step) + "%\x1b[39m").empty());
+  }
+  CHECK(splitter.buffered_bytes() < 40);
+  CHECK(feed(splitter, "\r\n") == Pieces{{"\x1b[32m19999%\x1b[39m"}});
+}
+
+TEST_CASE("terminal lines: one read or many, the same line", "[line_splitter]") {
+  const std::string line = "\x1b[32mgreen \x1b[0m plain\rredraw\r\n";
+  auto whole = terminal_splitter();
+  const auto expected = feed(whole, line);
+  for (std::size_t cut = 1; cut < line.size(); ++cut) {
+    auto splitter = terminal_splitter();
+    auto pieces = feed(splitter, line.substr(0, cut));
+    const auto rest = feed(splitter, line.substr(cut));
+    pieces.insert(pieces.end(), rest.begin(), rest.end());
+    INFO("cut at " << cut);
+    CHECK(pieces == expected);
+  }
+}

@@ -52,5 +52,27 @@ TEST_CASE("screen line: a backspace erases the character before it", "[screen_li
   CHECK(shown("am\b") == "a");
   CHECK(shown("caf\xc3\xa9\b") == "caf"); // a UTF-8 character is one
   CHECK(shown("\b\bx") == "x");
-  CHECK(shown("\x1b[1mb\x1b[0m\b") == "\x1b[1mb\x1b[0m"); // nothing to erase after a colour change
+  CHECK(shown("\x1b[1mb\x1b[0m\b") == "\x1b[1m\x1b[0m"); // the character goes, the settings stay
+  CHECK(shown("ab\x1b[31m\b\bX") == "\x1b[31mX");
+  CHECK(shown("ab\x1b[31m\rcd\b") == "\x1b[31mc");
+}
+
+TEST_CASE("screen line: starting over keeps the colour in force, as one setting", "[screen_line]") {
+  CHECK(shown("\x1b[1m\x1b[32mold\rnew") == "\x1b[1;32mnew");
+  CHECK(shown("\x1b[32mgreen\x1b[0m plain\rredraw") == "redraw"); // reset: nothing in force
+  CHECK(shown("\x1b[32mgreen\x1b[39m\rredraw") == "redraw");      // chalk's closer
+  CHECK(shown("\x1b[38;5;208m\x1b[48;2;1;2;3mx\ry") == "\x1b[38;5;208;48;2;1;2;3my");
+  CHECK(shown("\x1b[1;2m\x1b[22mx\ry") == "y");
+  std::string bar;
+  for (int step = 0; step < 20000; ++step) {
+    bar += "\r\x1b[32m" + std::to_string(step) + "%\x1b[39m";
+  }
+  CHECK(shown(bar) == "\x1b[32m19999%\x1b[39m"); // linear, and no pile of settings
+  CHECK(tfrun::core::style_in_force("\x1b[31ma\x1b[1mb") == "\x1b[1;31m");
+  CHECK(tfrun::core::style_in_force("plain").empty());
+}
+
+TEST_CASE("screen line: a sequence ends at a byte that cannot end it, which is then read", "[screen_line]") {
+  CHECK(shown("old\x1b[\rnew") == "new");
+  CHECK(shown("a\x1b[12") == "a");
 }
