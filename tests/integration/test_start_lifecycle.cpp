@@ -134,6 +134,26 @@ char wait_for_state(pid_t pid, char wanted) {
   return state;
 }
 
+// Waits until `sig` is no longer pending for `pid` (its handler has taken it); false at the deadline.
+bool wait_until_taken(pid_t pid, int sig) {
+  const auto deadline = std::chrono::steady_clock::now() + 5s;
+  while (std::chrono::steady_clock::now() < deadline) {
+    std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+    std::string line;
+    bool pending = false;
+    while (std::getline(status, line)) {
+      if (line.rfind("SigPnd:", 0) == 0 || line.rfind("ShdPnd:", 0) == 0) {
+        pending = pending || ((std::stoull(line.substr(7), nullptr, 16) >> (sig - 1)) & 1U) != 0;
+      }
+    }
+    if (!pending) {
+      return true;
+    }
+    ::poll(nullptr, 0, 5);
+  }
+  return false;
+}
+
 TEST_CASE("Ctrl-Z (SIGTSTP) suspends every process group and tfrun, SIGCONT resumes them") {
   // With --pty each instance leads a session of its own, where the kernel discards a default SIGTSTP.
   const bool pty = GENERATE(false, true);
@@ -141,6 +161,8 @@ TEST_CASE("Ctrl-Z (SIGTSTP) suspends every process group and tfrun, SIGCONT resu
   TempDir dir;
   dir.write("Procfile", "reporter: exec " + test_child() + " report\nplain: exec " + test_child() + " print up\n");
   Tfrun tfrun(pty ? std::vector<std::string>{"start", "--pty"} : std::vector<std::string>{"start"}, plain_text_in(dir));
+  const auto reporter = tfrun.wait_for_line("reporter\\.1 started \\(pid (\\d+)");
+  REQUIRE(reporter);
   REQUIRE(tfrun.wait_for_line("reporter\\.1 +\\| ready"));
   const auto plain = tfrun.wait_for_line("plain\\.1 started \\(pid (\\d+)");
   REQUIRE(plain);
@@ -149,7 +171,9 @@ TEST_CASE("Ctrl-Z (SIGTSTP) suspends every process group and tfrun, SIGCONT resu
   tfrun.send_signal(SIGTSTP);
   CHECK(wait_for_state(tfrun.pid(), 'T') == 'T');
   CHECK(wait_for_state(plain_pid, 'T') == 'T'); // the default action of the forwarded SIGTSTP
-  tfrun.send_signal(SIGCONT);                   // what the shell's `fg` sends
+  // A SIGCONT discards a stop signal still pending: the reporter must have taken its SIGTSTP first.
+  CHECK(wait_until_taken(std::stoi((*reporter)[1]), SIGTSTP));
+  tfrun.send_signal(SIGCONT); // what the shell's `fg` sends
   CHECK(tfrun.wait_for_line("reporter\\.1 +\\| got 20$"));
   CHECK(tfrun.wait_for_line("reporter\\.1 +\\| got 18$"));
   CHECK(wait_for_state(plain_pid, 'S') == 'S');
