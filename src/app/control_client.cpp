@@ -92,38 +92,12 @@ int exit_status_of(core::ControlErrorCode code) {
 // How long a client waits for an answer (not for `logs -f`, which waits for lines as long as they come).
 constexpr int k_answer_seconds = 10;
 
-void exchange(const Invocation& invocation, const core::ControlRequest& request,
-              const std::function<void(const core::ControlResponse&, const std::string& line)>& on_response) {
-  const int fd = connect_or_throw(invocation);
-  struct Closer {
-    int fd;
-    ~Closer() { ::close(fd); }
-  } closer{fd};
-  if (!request.follow) {
-    // A formation that cannot answer (tfrun stopped by Ctrl-Z, or SIGSTOP) must not hang the client.
-    const timeval limit{k_answer_seconds, 0};
-    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
-  }
-  write_all(fd, core::render_control_request(request));
-  std::string pending;
+namespace {
+
+// One read of the answer into `pending`; a formation that does not answer in time, or goes away, is an Error.
+void read_more(int fd, std::string& pending) {
   char chunk[16384];
   for (;;) {
-    std::size_t newline;
-    while ((newline = pending.find('\n')) != std::string::npos) {
-      const std::string line = pending.substr(0, newline + 1);
-      pending.erase(0, newline + 1);
-      const auto response = core::parse_response(std::string_view(line).substr(0, line.size() - 1));
-      if (!response) {
-        throw Error(core::exit_code::protocol, "the formation answered something this tfrun does not understand");
-      }
-      if (const auto* error = std::get_if<core::ControlError>(&*response)) {
-        throw Error(exit_status_of(error->code), error->message);
-      }
-      on_response(*response, line);
-      if (std::holds_alternative<core::ControlDone>(*response)) {
-        return;
-      }
-    }
     const auto got = ::read(fd, chunk, sizeof chunk);
     if (got < 0 && errno == EINTR) {
       continue;
@@ -138,6 +112,50 @@ void exchange(const Invocation& invocation, const core::ControlRequest& request,
                   "the formation closed the connection before answering (it may have stopped)");
     }
     pending.append(chunk, static_cast<std::size_t>(got));
+    return;
+  }
+}
+
+// One response line (without its newline); an `error` answer, or a line this tfrun cannot read, is an Error.
+core::ControlResponse parse_answer(std::string_view line) {
+  auto response = core::parse_response(line);
+  if (!response) {
+    throw Error(core::exit_code::protocol, "the formation answered something this tfrun does not understand");
+  }
+  if (const auto* error = std::get_if<core::ControlError>(&*response)) {
+    throw Error(exit_status_of(error->code), error->message);
+  }
+  return *response;
+}
+
+} // namespace
+
+void exchange(const Invocation& invocation, const core::ControlRequest& request,
+              const std::function<void(const core::ControlResponse&, const std::string& line)>& on_response) {
+  const int fd = connect_or_throw(invocation);
+  struct Closer {
+    int fd;
+    ~Closer() { ::close(fd); }
+  } closer{fd};
+  if (!request.follow) {
+    // A formation that cannot answer (tfrun stopped by Ctrl-Z, or SIGSTOP) must not hang the client.
+    const timeval limit{k_answer_seconds, 0};
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
+  }
+  write_all(fd, core::render_control_request(request));
+  std::string pending;
+  for (;;) {
+    std::size_t newline;
+    while ((newline = pending.find('\n')) != std::string::npos) {
+      const std::string line = pending.substr(0, newline + 1);
+      pending.erase(0, newline + 1);
+      const auto response = parse_answer(std::string_view(line).substr(0, line.size() - 1));
+      on_response(response, line);
+      if (std::holds_alternative<core::ControlDone>(response)) {
+        return;
+      }
+    }
+    read_more(fd, pending);
   }
 }
 
@@ -164,35 +182,15 @@ OpenedExchange open_exchange(const Invocation& invocation, const core::ControlRe
   ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
   write_all(fd, core::render_control_request(request));
   std::string pending;
-  char chunk[4096];
   std::size_t newline;
   while ((newline = pending.find('\n')) == std::string::npos) {
-    const auto got = ::read(fd, chunk, sizeof chunk);
-    if (got < 0 && errno == EINTR) {
-      continue;
-    }
-    if (got < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-      throw Error(exit_status_of(core::ControlErrorCode::shutting_down),
-                  "the formation did not answer within " + std::to_string(k_answer_seconds) +
-                      " s (is tfrun stopped, by Ctrl-Z or SIGSTOP?)");
-    }
-    if (got <= 0) {
-      throw Error(exit_status_of(core::ControlErrorCode::no_formation),
-                  "the formation closed the connection before answering (it may have stopped)");
-    }
-    pending.append(chunk, static_cast<std::size_t>(got));
+    read_more(fd, pending);
   }
-  const auto response = core::parse_response(std::string_view(pending).substr(0, newline));
-  if (!response) {
-    throw Error(core::exit_code::protocol, "the formation answered something this tfrun does not understand");
-  }
-  if (const auto* error = std::get_if<core::ControlError>(&*response)) {
-    throw Error(exit_status_of(error->code), error->message);
-  }
+  const auto response = parse_answer(std::string_view(pending).substr(0, newline));
   const timeval no_limit{0, 0};
   ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &no_limit, sizeof no_limit);
   closer.fd = -1;
-  return {fd, *response, pending.substr(newline + 1)};
+  return {fd, response, pending.substr(newline + 1)};
 }
 
 int print_actions(const Invocation& invocation, const core::ControlRequest& request) {

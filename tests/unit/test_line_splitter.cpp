@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: MIT
+#include "line_pieces.hpp"
+
 #include <tfrun/core/line_splitter.hpp>
 
 #include <catch2/catch.hpp>
@@ -12,43 +14,7 @@
 using tfrun::core::LinePiece;
 using tfrun::core::LineSplitter;
 
-namespace {
-
-// A copy of one emitted piece: LinePiece::text dies with the next call on the splitter.
-struct Piece {
-  std::string text;
-  bool continuation = false;
-  bool complete = true;
-
-  bool operator==(const Piece&) const = default;
-};
-
-std::ostream& operator<<(std::ostream& out, const Piece& piece) {
-  return out << "{'" << piece.text << "' cont=" << piece.continuation << " complete=" << piece.complete << "}";
-}
-
-struct Collector {
-  std::vector<Piece>* pieces;
-  void operator()(const LinePiece& piece) const {
-    pieces->push_back({std::string(piece.text), piece.continuation, piece.complete});
-  }
-};
-
-std::vector<Piece> feed(LineSplitter& splitter, std::string_view bytes) {
-  std::vector<Piece> pieces;
-  splitter.feed(bytes, Collector{&pieces});
-  return pieces;
-}
-
-std::vector<Piece> flush(LineSplitter& splitter) {
-  std::vector<Piece> pieces;
-  splitter.flush(Collector{&pieces});
-  return pieces;
-}
-
-using Pieces = std::vector<Piece>;
-
-} // namespace
+using namespace tfrun::test;
 
 TEST_CASE("line splitter: whole lines in one feed", "[line_splitter]") {
   LineSplitter splitter;

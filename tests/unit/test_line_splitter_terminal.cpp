@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The line splitter on a pseudo-terminal's output (docs/terminal.md): lines as a screen shows them.
+#include "line_pieces.hpp"
+
 #include <tfrun/core/line_splitter.hpp>
 
 #include <catch2/catch.hpp>
@@ -7,23 +9,10 @@
 #include <string>
 #include <vector>
 
-using tfrun::core::LinePiece;
 using tfrun::core::LineSplitter;
+using namespace tfrun::test;
 
 namespace {
-
-struct Piece {
-  std::string text;
-  bool continuation = false;
-  bool complete = true;
-  bool operator==(const Piece&) const = default;
-};
-
-std::ostream& operator<<(std::ostream& out, const Piece& piece) {
-  return out << "{'" << piece.text << "' cont=" << piece.continuation << " complete=" << piece.complete << "}";
-}
-
-using Pieces = std::vector<Piece>;
 
 LineSplitter terminal_splitter(std::size_t max_line_bytes = tfrun::core::k_max_line_bytes) {
   LineSplitter splitter(max_line_bytes);
@@ -31,19 +20,12 @@ LineSplitter terminal_splitter(std::size_t max_line_bytes = tfrun::core::k_max_l
   return splitter;
 }
 
-Pieces feed(LineSplitter& splitter, std::string_view bytes) {
-  Pieces pieces;
-  splitter.feed(bytes, [&](const LinePiece& piece) {
-    pieces.push_back({std::string(piece.text), piece.continuation, piece.complete});
-  });
-  return pieces;
-}
-
-Pieces flush(LineSplitter& splitter) {
-  Pieces pieces;
-  splitter.flush([&](const LinePiece& piece) {
-    pieces.push_back({std::string(piece.text), piece.continuation, piece.complete});
-  });
+// What the splitter emits when `line` arrives in two reads, cut at `cut`.
+Pieces fed_cut_at(const std::string& line, std::size_t cut) {
+  auto splitter = terminal_splitter();
+  auto pieces = feed(splitter, line.substr(0, cut));
+  const auto rest = feed(splitter, line.substr(cut));
+  pieces.insert(pieces.end(), rest.begin(), rest.end());
   return pieces;
 }
 
@@ -100,12 +82,8 @@ TEST_CASE("terminal lines: off, a CR is a byte like any other", "[line_splitter]
 TEST_CASE("terminal lines: a colour set before a redraw stays, however the reads split the line", "[line_splitter]") {
   const std::string line = "\x1b[32mold\rnew\x1b[0m\r\n";
   for (std::size_t cut = 1; cut < line.size(); ++cut) {
-    auto splitter = terminal_splitter();
-    auto pieces = feed(splitter, line.substr(0, cut));
-    const auto rest = feed(splitter, line.substr(cut));
-    pieces.insert(pieces.end(), rest.begin(), rest.end());
     INFO("cut at " << cut);
-    CHECK(pieces == Pieces{{"\x1b[32mnew\x1b[0m"}});
+    CHECK(fed_cut_at(line, cut) == Pieces{{"\x1b[32mnew\x1b[0m"}});
   }
 }
 
@@ -138,11 +116,7 @@ TEST_CASE("terminal lines: one read or many, the same line", "[line_splitter]") 
   auto whole = terminal_splitter();
   const auto expected = feed(whole, line);
   for (std::size_t cut = 1; cut < line.size(); ++cut) {
-    auto splitter = terminal_splitter();
-    auto pieces = feed(splitter, line.substr(0, cut));
-    const auto rest = feed(splitter, line.substr(cut));
-    pieces.insert(pieces.end(), rest.begin(), rest.end());
     INFO("cut at " << cut);
-    CHECK(pieces == expected);
+    CHECK(fed_cut_at(line, cut) == expected);
   }
 }
