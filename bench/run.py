@@ -40,13 +40,13 @@ from benchkit.runners import discover  # noqa: E402
 BUILD = HERE / "build"
 BIN = BUILD / "bin"
 PEERS = HERE / ".peers"
-HELPERS = ["bench_gen", "bench_sink", "bench_check", "bench_child", "bench_spawn", "bench_fdcost"]
+HELPERS = ["bench_gen", "bench_sink", "bench_check", "bench_child", "bench_spawn", "bench_relay", "bench_fdcost"]
 DEBIAN_PEERS = {"tini": "tini", "dumb-init": "dumb-init", "supervisord": "supervisor", "foreman": "ruby-foreman",
                 "gnuplot": "gnuplot-nox"}
 NPM_FOREMAN = "foreman@3.0.1"
 # Slow peers stream fewer lines per child so a full run stays within minutes; rates are rates.
 PEER_LINES_DIVISOR = {"foreman": 10, "nf": 5, "goreman": 4, "hivemind": 2, "supervisord": 1}
-ORDER = ["raw", "tfrun", "tfrun-json", "tfrun-static", "hivemind", "goreman", "foreman", "nf", "supervisord", "tini", "dumb-init"]
+ORDER = ["raw", "relay", "tfrun", "tfrun-json", "tfrun-static", "hivemind", "goreman", "foreman", "nf", "supervisord", "tini", "dumb-init"]
 
 
 def log(msg: str) -> None:
@@ -116,7 +116,7 @@ def run_throughput(ctx, runners, cfg, res) -> None:
     machine falls on all of them alike."""
     cases = [("K=1", 1, 100, "gated"), ("K=4", 4, 100, "gated"), ("K=16", 16, 100, "gated"),
              ("K=4 6000 B", 4, 6000, "gated"), ("K=1 exits", 1, 100, "exit"), ("K=16 burst", 16, 100, "burst")]
-    names = [n for n in ("raw", "tfrun", "tfrun-json", "hivemind", "goreman", "foreman", "nf", "supervisord")
+    names = [n for n in ("raw", "relay", "tfrun", "tfrun-json", "hivemind", "goreman", "foreman", "nf", "supervisord")
              if runners[n].found]
     tp = res.setdefault("throughput", {})
     for key, k, length, mode in cases:
@@ -136,7 +136,7 @@ def run_throughput(ctx, runners, cfg, res) -> None:
 
 def run_spawn(ctx, runners, cfg, res) -> None:
     sp = res.setdefault("spawn", {})
-    names = [n for n in ORDER if n != "tfrun-json" and runners[n].found]
+    names = [n for n in ORDER if n not in ("relay", "tfrun-json") and runners[n].found]
     for n in cfg.spawn_sizes:
         reps = {name: cfg.spawn_reps.get(n, 2) if name in ("raw", "tfrun", "tfrun-static") else cfg.peer_reps
                 for name in names if n <= 500 or name in ("raw", "tfrun")}
@@ -151,7 +151,7 @@ def run_spawn(ctx, runners, cfg, res) -> None:
 
 def run_stop(ctx, runners, cfg, res) -> None:
     st = res.setdefault("stop", {})
-    for name in [n for n in ORDER if n not in ("tfrun-json", "tfrun-static") and runners[n].found]:
+    for name in [n for n in ORDER if n not in ("relay", "tfrun-json", "tfrun-static") and runners[n].found]:
         reps = cfg.stop_reps if runners[name].kind in ("floor", "subject") else cfg.peer_reps
         runs = st.setdefault(name, [])
         for _ in range(reps):
@@ -249,7 +249,7 @@ def main() -> int:
         install_peers(notes)
     peer_dirs = [str(PEERS / "node" / "node_modules" / ".bin"), os.environ.get("BENCH_PEERS_BIN", "")] + args.peers_bin
     runners = discover(tfrun, tfrun_static, BIN, peer_dirs)
-    selected = (set(args.runners.split(",")) | {"raw", "tfrun"}) if args.runners else set(ORDER)
+    selected = (set(args.runners.split(",")) | {"raw", "relay", "tfrun"}) if args.runners else set(ORDER)
     for n in ORDER:
         if n not in selected:
             runners[n].exe = None

@@ -2,7 +2,8 @@
 # Every runner the benchmark drives, and how each one is started on "COUNT copies of COMMAND": tfrun and
 # foreman scale a Procfile entry themselves; hivemind and goreman get one entry per copy; tini and
 # dumb-init run a plain sh script that backgrounds every copy; supervisord gets one [program] per copy;
-# `raw` is bench_spawn, the fork+exec floor whose children share one output (the throughput ceiling).
+# `raw` is bench_spawn, the fork+exec floor whose children share one output (the throughput ceiling);
+# `relay` is bench_relay, the cheapest runner that keeps lines whole (the floor for framing).
 from __future__ import annotations
 
 import os
@@ -53,6 +54,9 @@ def discover(tfrun: str, tfrun_static: str | None, bin_dir: Path, peer_dirs: lis
         Runner("raw", "floor", str(bin_dir / "bench_spawn"), "raw",
                "fork+exec per child (directly, or `sh -c` when the command needs the shell, as tfrun), "
                "children share one output: floor for spawn and stop, ceiling for throughput (lines torn)"),
+        Runner("relay", "floor", str(bin_dir / "bench_relay"), "raw",
+               "one epoll thread relaying each child's own pipe, every line whole behind a head as long as "
+               "tfrun's: the floor for a runner that keeps lines whole (throughput only)", args=["-f"]),
         Runner("tfrun", "subject", tfrun, "native", "text, colour and timestamps on",
                args=["--color", "always"]),
         Runner("tfrun-json", "subject", tfrun, "native", "--log-format json", json=True,
@@ -89,7 +93,7 @@ def prepare(runner: Runner, wd: Path, command: str, count: int, grace: int) -> l
     if runner.style == "raw":
         # A command with nothing for the shell is exec'd directly, as tfrun runs it (docs/formats.md).
         direct = ["-x"] if not any(c in command for c in "$'\"\\|&;<>()*?`") else []
-        return [runner.exe, "-g", str(grace), *direct, "-n", str(count), "--", command]
+        return [runner.exe, *runner.args, "-g", str(grace), *direct, "-n", str(count), "--", command]
     if runner.style == "native":
         procfile.write_text(f"w: {command}\n")
         if runner.name.startswith("tfrun"):
