@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 // The one writer of tfrun's stdout. The event loop hands it batches of whole lines; a thread of its own
 // writes them with blocking writes, so a slow terminal or a paused reader never stalls signal handling or
-// the kill deadline. Bounded: past the high-water mark the loop stops reading children (back-pressure).
+// the kill deadline. When that thread is idle and the output takes a batch without blocking, the loop
+// writes it itself (RWF_NOWAIT). Bounded: past the high-water mark the loop stops reading children
+// (back-pressure).
 #pragma once
 
 #include <condition_variable>
@@ -46,6 +48,7 @@ public:
   static constexpr std::size_t k_max_spare_capacity = 64 * 1024;
 
 private:
+  bool write_in_place(std::string& batch);
   void write_loop();
   int write_all(const std::vector<std::string>& batches);
   void recycle(std::vector<std::string>& batches);
@@ -62,6 +65,7 @@ private:
   bool m_broken = false;
   int m_error = 0;
   bool m_finishing = false;
+  bool m_in_place = true; // the loop's own thread only
   std::thread m_thread;
 };
 
