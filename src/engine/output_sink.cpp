@@ -45,12 +45,13 @@ void OutputSink::submit(std::string& batch) {
   m_wake.notify_one();
 }
 
-// The hand-over to the writer thread costs two context switches per batch, a fifth of tfrun's CPU on a
-// busy stream (docs/benchmarks.md). When the writer is idle, the loop writes the batch itself, but only
-// with RWF_NOWAIT: what the output cannot take at once (a full pipe, a slow terminal) goes to the writer
-// as before, in order behind what was written, so the loop never blocks on stdout. Outputs that cannot
-// say "would block" (RWF_NOWAIT unsupported: ext4 files, older kernels) turn this off for good. Any other
-// failure is left for the writer, whose next write meets the same error and reports it as it always has.
+// The hand-over to the writer thread costs two context switches per batch (docs/benchmarks.md, "The
+// relay floor"). When the writer is idle, the loop writes the batch itself, but only with RWF_NOWAIT:
+// what the output cannot take at once (a full pipe) goes to the writer as before, in order behind what
+// was written, so the loop never blocks on stdout. An output that cannot say "would block" (EOPNOTSUPP:
+// a terminal, a named FIFO, a file on ext4 or tmpfs, a pipe before Linux 6.4) turns this off for good.
+// A failure is the sink's failure at once, as the writer's would be: a socket reports some errors only
+// once (ECONNRESET), so leaving it for the writer's next write would lose it.
 bool OutputSink::write_in_place(std::string& batch) {
   if (!m_in_place) {
     return false;
@@ -58,22 +59,36 @@ bool OutputSink::write_in_place(std::string& batch) {
   {
     const std::lock_guard lock(m_mutex);
     // Only the loop submits: with nothing queued or in flight, the writer stays idle until it does.
-    if (m_broken || !m_queue.empty() || m_in_flight != 0) {
+    if (m_broken || m_finishing || !m_queue.empty() || m_in_flight != 0) {
       return false;
     }
   }
   iovec whole{batch.data(), batch.size()};
   const auto written = ::pwritev2(m_fd, &whole, 1, -1, RWF_NOWAIT);
-  if (written == static_cast<ssize_t>(batch.size())) {
-    batch.clear();
-    return true;
-  }
   if (written > 0) {
+    m_written_in_place += static_cast<std::size_t>(written);
+    if (written == static_cast<ssize_t>(batch.size())) {
+      batch.clear();
+      return true;
+    }
     batch.erase(0, static_cast<std::size_t>(written));
-  } else if (written < 0 && (errno == EOPNOTSUPP || errno == EINVAL || errno == ENOSYS)) {
+    return false;
+  }
+  const int error = written < 0 ? errno : 0;
+  if (error == EOPNOTSUPP || error == EINVAL || error == ENOSYS) {
     m_in_place = false;
   }
-  return false;
+  if (error == 0 || error == EAGAIN || error == EWOULDBLOCK || error == EINTR || !m_in_place) {
+    return false; // the writer takes it: it waits, retries, or meets a real EINVAL itself
+  }
+  {
+    const std::lock_guard lock(m_mutex);
+    m_broken = true;
+    m_error = error;
+  }
+  batch.clear();
+  m_notify();
+  return true;
 }
 
 bool OutputSink::full() const {

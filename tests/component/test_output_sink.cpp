@@ -12,9 +12,13 @@
 #include <csignal>
 #include <cstdlib>
 #include <fcntl.h>
+#include <future>
+#include <netinet/in.h>
 #include <poll.h>
 #include <pty.h>
 #include <string>
+#include <sys/socket.h>
+#include <sys/uio.h>
 #include <termios.h>
 #include <thread>
 #include <unistd.h>
@@ -68,6 +72,20 @@ std::string joined(const std::vector<std::string>& batches) {
   return all;
 }
 
+// Whether this kernel lets a pipe say "would block" to one write (RWF_NOWAIT on pipes: Linux 6.4).
+bool pipes_take_nowait() {
+  int fds[2];
+  if (::pipe(fds) != 0) {
+    return false;
+  }
+  char byte = 'x';
+  iovec one{&byte, 1};
+  const bool taken = ::pwritev2(fds[1], &one, 1, -1, RWF_NOWAIT) == 1;
+  ::close(fds[0]);
+  ::close(fds[1]);
+  return taken;
+}
+
 void submit_all(OutputSink& sink, std::vector<std::string> batches) {
   for (auto& batch : batches) {
     sink.submit(batch);
@@ -92,10 +110,68 @@ TEST_CASE("a pipe smaller than the batches: every byte arrives once, in order, w
     ::close(fds[1]);
     reader.join();
     CHECK_FALSE(sink.broken());
+    if (pipes_take_nowait()) {
+      CHECK(sink.written_in_place() > 0); // the loop's own writes were part of the stream
+      CHECK(sink.written_in_place() < sent.size());
+    }
   }
   ::close(fds[0]);
   CHECK(got.size() == sent.size());
   CHECK(got == sent);
+}
+
+TEST_CASE("a full pipe nobody reads: submit never blocks, the backlog reports full") {
+  int fds[2];
+  REQUIRE(::pipe(fds) == 0);
+  ::fcntl(fds[1], F_SETPIPE_SZ, 4096);
+  const auto batches = make_batches(30); // more than the high-water mark
+  const std::string sent = joined(batches);
+  std::string got;
+  {
+    OutputSink sink(fds[1], [] {});
+    auto submitting = std::async(std::launch::async, [&] { submit_all(sink, batches); });
+    const bool returned = submitting.wait_for(std::chrono::seconds(10)) == std::future_status::ready;
+    const bool full = sink.full();
+    got = read_all(fds[0], sent.size()); // unblocks a submit that wrongly waited, so the test ends
+    submitting.wait();
+    CHECK(returned);
+    CHECK(full);
+    sink.finish();
+  }
+  ::close(fds[1]);
+  ::close(fds[0]);
+  CHECK(got == sent);
+}
+
+TEST_CASE("a connection reset by the peer: the sink reports ECONNRESET, which a socket says only once") {
+  std::signal(SIGPIPE, SIG_IGN);
+  const int listener = ::socket(AF_INET, SOCK_STREAM, 0);
+  REQUIRE(listener >= 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t length = sizeof address;
+  REQUIRE(::bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+  REQUIRE(::listen(listener, 1) == 0);
+  REQUIRE(::getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length) == 0);
+  const int output = ::socket(AF_INET, SOCK_STREAM, 0);
+  REQUIRE(::connect(output, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+  const int peer = ::accept(listener, nullptr, nullptr);
+  REQUIRE(peer >= 0);
+  const linger reset{1, 0};
+  REQUIRE(::setsockopt(peer, SOL_SOCKET, SO_LINGER, &reset, sizeof reset) == 0);
+  ::close(peer); // a reset, not an orderly close
+  pollfd arrived{output, POLLIN, 0};
+  REQUIRE(::poll(&arrived, 1, 10'000) == 1);
+  {
+    OutputSink sink(output, [] {});
+    submit_all(sink, make_batches(3));
+    sink.finish();
+    CHECK(sink.broken());
+    CHECK(sink.error() == ECONNRESET);
+  }
+  ::close(output);
+  ::close(listener);
 }
 
 TEST_CASE("a non-blocking pipe: a full pipe waits instead of losing the batch") {

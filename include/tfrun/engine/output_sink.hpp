@@ -19,10 +19,11 @@ namespace tfrun::engine {
 
 class OutputSink {
 public:
-  // `notify` is called from the writer thread when the backlog fell below the low-water mark after being
-  // full, or when a write failed for good (EPIPE, ENOSPC, EIO...): it must only post work to the loop.
-  // EINTR is retried, and EAGAIN (a non-blocking fd) waits until the fd can take more: neither loses or
-  // tears a line.
+  // `notify` is called when the backlog fell below the low-water mark after being full, or when a write
+  // failed for good (EPIPE, ENOSPC, EIO...), from the writer thread or from inside submit(): it must only
+  // post work to the loop. EINTR is retried, and EAGAIN (a non-blocking fd) waits until the fd can take
+  // more: neither loses or tears a line. submit() may write to `fd` on the caller's thread, so SIGPIPE
+  // must be ignored there (the supervisor ignores it) for a closed reader to be an error, not a signal.
   OutputSink(int fd, std::function<void()> notify);
   ~OutputSink();
   OutputSink(const OutputSink&) = delete;
@@ -38,6 +39,8 @@ public:
   [[nodiscard]] int error() const;
   // Writes everything submitted so far, then stops the thread.
   void finish();
+  // Bytes the caller's thread wrote itself inside submit() (RWF_NOWAIT, the writer idle).
+  [[nodiscard]] std::size_t written_in_place() const { return m_written_in_place; }
 
   static constexpr std::size_t k_high_water = 256 * 1024;
   static constexpr std::size_t k_low_water = 128 * 1024;
@@ -65,7 +68,8 @@ private:
   bool m_broken = false;
   int m_error = 0;
   bool m_finishing = false;
-  bool m_in_place = true; // the loop's own thread only
+  bool m_in_place = true;             // the submitting thread's only
+  std::size_t m_written_in_place = 0; // the submitting thread's only
   std::thread m_thread;
 };
 
