@@ -279,7 +279,7 @@ void Supervisor::Impl::on_readable(SupervisedChild& child) {
       if (child.attached) {
         tell_attached(child, core::AttachFrameType::output, bytes);
       }
-      child.splitter.feed(bytes, emit);
+      render(child, bytes, emit);
       if (static_cast<std::size_t>(got) < room) {
         break;
       }
@@ -298,6 +298,19 @@ void Supervisor::Impl::on_readable(SupervisedChild& child) {
   }
   m_out.commit();
   arm_read(child);
+}
+
+// One read's bytes, as lines. When nothing needs to see each line on its own (a readiness pattern still
+// waiting, `tfrun logs -f`, a quiet type) and the output is a pipe's, whole lines go straight to the
+// renderer (render_read); otherwise every line is a piece of the splitter's.
+template <typename Emit> void Supervisor::Impl::render(SupervisedChild& child, std::string_view bytes, Emit& emit) {
+  const bool each_line_seen = child.plan.quiet || !m_followers.empty() ||
+                              (child.readiness.log_pattern && !child.readiness.ready) || child.splitter.terminal();
+  if (each_line_seen) {
+    child.splitter.feed(bytes, emit);
+  } else {
+    render_read(m_out, child.source, child.splitter, bytes, emit);
+  }
 }
 
 // How many bytes `child` may be read now. While the sink is below its high-water mark, a whole buffer.

@@ -86,6 +86,7 @@ struct Supervisor::Impl {
   void arm_read(SupervisedChild& child);
   void on_readable(SupervisedChild& child);
   void emit(SupervisedChild& child, const core::LinePiece& piece);
+  template <typename Emit> void render(SupervisedChild& child, std::string_view bytes, Emit& emit);
   void close_pipe(SupervisedChild& child);
   std::size_t read_allowance(SupervisedChild& child);
   void drain_after_exit(SupervisedChild& child, std::chrono::nanoseconds wait = k_drain_after_exit);

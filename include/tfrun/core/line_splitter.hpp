@@ -42,6 +42,9 @@ public:
   template <typename Emit> void flush(Emit&& emit);
 
   [[nodiscard]] bool has_partial() const { return !m_partial.empty(); }
+  // Nothing held and no line under way: the next byte starts a line.
+  [[nodiscard]] bool at_line_start() const { return m_partial.empty() && !m_in_continuation; }
+  [[nodiscard]] std::size_t max_line_bytes() const { return m_max_line_bytes; }
   [[nodiscard]] std::size_t buffered_bytes() const { return m_partial.size(); }
 
 private:

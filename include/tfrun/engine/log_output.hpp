@@ -36,6 +36,10 @@ public:
   // and no buffer grows with the amount read in one turn of the loop.
   void begin();
   void add(const LineSource& source, const core::LinePiece& piece, bool system = false);
+  // Text format only: renders the whole lines `bytes` starts with (each ending in '\n' and at most
+  // `max_line` bytes long before it) as add() renders them one by one, and returns how many bytes it took.
+  // The rest (a line whose end has not arrived, a longer line) is left for the line splitter.
+  std::size_t add_whole_lines(const LineSource& source, std::string_view bytes, std::size_t max_line);
   void commit();
 
   // One tfrun event line, rendered and submitted at once.
@@ -56,5 +60,21 @@ private:
   std::string m_clock;               // "HH:MM:SS", local time, cached per second
   std::string m_timestamp;           // RFC 3339, JSON mode
 };
+
+// One read of a pipe's output, for a child whose lines nothing needs to see one by one: the line the
+// previous read left unfinished goes through `splitter` (emitting to `emit`), then the whole lines to
+// add_whole_lines(), and what is left (a line without its end yet, a longer line) to `splitter` again.
+template <typename Emit>
+void render_read(LogOutput& output, const LineSource& source, core::LineSplitter& splitter, std::string_view bytes,
+                 Emit& emit) {
+  if (!splitter.at_line_start()) {
+    const auto newline = bytes.find('\n');
+    const auto end = newline == std::string_view::npos ? bytes.size() : newline + 1;
+    splitter.feed(bytes.substr(0, end), emit);
+    bytes.remove_prefix(end);
+  }
+  bytes.remove_prefix(output.add_whole_lines(source, bytes, splitter.max_line_bytes()));
+  splitter.feed(bytes, emit);
+}
 
 } // namespace tfrun::engine
