@@ -10,6 +10,7 @@
 #include <string_view>
 #include <thread>
 #include <unistd.h>
+#include <utility>
 #include <vector>
 
 using tfrun::core::LinePiece;
@@ -30,9 +31,17 @@ std::string read_until_closed(int fd) {
   return got;
 }
 
-// Renders `reads` (one child's reads, in order) the way `fast` says, with one clock reading for both ways.
-std::string render(const std::vector<std::string>& reads, tfrun::core::TextStyle style, bool fast,
-                   std::size_t max_line) {
+// One read of a child's output, and whether a quiet period passed after it (the splitter shows the
+// unfinished line, and the next bytes continue it).
+struct Read {
+  std::string bytes;
+  bool quiet_after = false;
+};
+
+// Renders `reads` piece by piece, then again in one go, through one LogOutput after one clock reading
+// (the heads' time is the same in both), and returns both renderings.
+std::pair<std::string, std::string> render_both_ways(const std::vector<Read>& reads, tfrun::core::TextStyle style,
+                                                     std::size_t max_line) {
   int fds[2];
   REQUIRE(::pipe(fds) == 0);
   std::string out;
@@ -41,24 +50,31 @@ std::string render(const std::vector<std::string>& reads, tfrun::core::TextStyle
     OutputSink sink(fds[1], [] {});
     LogOutput output(sink, tfrun::core::LogFormat::text, style);
     const LineSource source = output.make_source("web.1", "web", "\x1b[36m");
-    LineSplitter splitter(max_line);
     const auto emit = [&](const LinePiece& piece) { output.add(source, piece); };
     output.begin();
-    for (const std::string& bytes : reads) {
-      if (fast) {
-        render_read(output, source, splitter, bytes, emit);
-      } else {
-        splitter.feed(bytes, emit);
+    for (const bool in_one_go : {false, true}) {
+      LineSplitter splitter(max_line);
+      for (const auto& read : reads) {
+        if (in_one_go) {
+          render_read(output, source, splitter, read.bytes, emit);
+        } else {
+          splitter.feed(read.bytes, emit);
+        }
+        if (read.quiet_after) {
+          splitter.flush(emit);
+        }
       }
+      splitter.flush(emit);
+      output.commit();
     }
-    splitter.flush(emit);
-    output.commit();
     sink.finish();
   }
   ::close(fds[1]);
   reader.join();
   ::close(fds[0]);
-  return out;
+  // Equal renderings make a stream of two equal halves; anything else fails the comparison.
+  const auto half = out.size() / 2;
+  return {out.substr(0, half), out.substr(half)};
 }
 
 } // namespace
@@ -66,24 +82,27 @@ std::string render(const std::vector<std::string>& reads, tfrun::core::TextStyle
 TEST_CASE("whole lines rendered in one go look exactly as rendered piece by piece") {
   const std::size_t max_line = 64;
   const std::string long_line(150, 'L'); // cut into chunks by the splitter, in both ways
-  std::vector<std::string> reads = {
-      "first line\nsecond line\n",
-      "a line cut across",
-      " two reads\n\n\nempty lines above\r\n",
-      long_line + "\nafter the long line\n" + std::string(64, 'e') + "\n" + std::string(65, 'f') + "\nend",
-      " of a line at the end of a read, then more\nand a tail without its newline",
+  std::vector<Read> reads = {
+      {"first line\nsecond line\n"},
+      {"a line cut across"},
+      {" two reads\n\n\nempty lines above\r\n"},
+      {long_line + "\nafter the long line\n" + std::string(64, 'e') + "\n" + std::string(65, 'f') + "\nend"},
+      {" of a line at the end of a read, then more\nand a tail shown after a quiet period", true},
+      {" continues here\nthen a new line\n"},
+      {"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80 \x1b[31mred\x1b[0m\n\xc3", true},
+      {"\xa9 a character split by a quiet period\n"},
   };
   std::string many;
   for (int i = 0; i < 2000; ++i) {
     many += "line " + std::to_string(i) + " of a read long enough to be handed to the sink in batches\n";
   }
-  reads.push_back(many);
+  reads.push_back({many});
   for (const bool color : {false, true}) {
     for (const bool prefix : {false, true}) {
       const tfrun::core::TextStyle style{color, true, prefix, 6};
-      const auto piece_by_piece = render(reads, style, false, max_line);
-      const auto in_one_go = render(reads, style, true, max_line);
+      const auto [piece_by_piece, in_one_go] = render_both_ways(reads, style, max_line);
       CHECK(in_one_go == piece_by_piece);
+      CHECK(piece_by_piece.find("then a new line\n") != std::string::npos);
       CHECK((piece_by_piece.find("web.1") != std::string::npos) == prefix);
     }
   }
