@@ -13,6 +13,8 @@
 // TERM, INT and HUP go to every group, SIGKILL after GRACE_S. Exits once every child has exited and
 // every pipe is at its end.
 #define _GNU_SOURCE
+#include "bench_runner.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -87,36 +89,14 @@ static void frame(struct child* c, const char* bytes, size_t n) {
   }
 }
 
-static char** words_of(const char* command) {
-  char* copy = strdup(command);
-  size_t count = 0;
-  char** words = calloc(strlen(command) / 2 + 2, sizeof *words);
-  for (char* word = strtok(copy, " \t"); word != NULL; word = strtok(NULL, " \t")) {
-    words[count++] = word;
-  }
-  return count > 0 && strcmp(words[0], "exec") == 0 ? words + 1 : words;
-}
-
 int main(int argc, char** argv) {
-  int n = 0, grace = 5, cmd = -1, direct = 0, framed = 0;
-  for (int i = 1; i < argc; ++i) {
-    if (strcmp(argv[i], "-n") == 0 && i + 1 < argc) {
-      n = atoi(argv[++i]);
-    } else if (strcmp(argv[i], "-x") == 0) {
-      direct = 1;
-    } else if (strcmp(argv[i], "-f") == 0) {
-      framed = 1;
-    } else if (strcmp(argv[i], "-g") == 0 && i + 1 < argc) {
-      grace = atoi(argv[++i]);
-    } else if (strcmp(argv[i], "--") == 0 && i + 1 < argc) {
-      cmd = i + 1;
-      break;
-    }
-  }
-  if (n <= 0 || cmd < 0) {
+  struct runner_args args;
+  if (!parse_runner_args(argc, argv, "-f", &args)) {
     fprintf(stderr, "usage: bench_relay [-f] [-x] [-g GRACE_S] -n N -- COMMAND\n");
     return 2;
   }
+  const int n = args.n, grace = args.grace, cmd = args.command, direct = args.direct;
+  const int framed = args.flag;
   sigset_t taken, original;
   sigemptyset(&taken);
   sigaddset(&taken, SIGCHLD);
@@ -163,8 +143,8 @@ int main(int argc, char** argv) {
     fcntl(fds[0], F_SETFL, O_NONBLOCK);
     kids[i].pid = pid;
     kids[i].fd = fds[0];
-    kids[i].head_len = (size_t)snprintf(kids[i].head, sizeof kids[i].head, "\033[3%dm12:00:00 w.%-4d| \033[0m",
-                                        1 + i % 6, i + 1);
+    kids[i].head_len =
+        (size_t)snprintf(kids[i].head, sizeof kids[i].head, "\033[3%dm12:00:00 w.%-4d| \033[0m", 1 + i % 6, i + 1);
     ev.data.u64 = (uint64_t)i;
     epoll_ctl(epoll, EPOLL_CTL_ADD, fds[0], &ev);
     ++running;

@@ -11,6 +11,8 @@
 // sigwaitinfo, so one that arrives at any moment is never missed. Children are found by pid in a hash
 // table, so that 10,000 of them cost the floor nothing per exit.
 #define _GNU_SOURCE
+#include "bench_runner.h"
+
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -31,38 +33,13 @@ static size_t slot_of(pid_t pid) {
   return at;
 }
 
-// The words of COMMAND, split at blanks (no quoting: -x is for commands with nothing for the shell).
-static char** words_of(const char* command) {
-  char* copy = strdup(command);
-  size_t count = 0;
-  char** words = calloc(strlen(command) / 2 + 2, sizeof *words);
-  for (char* word = strtok(copy, " \t"); word != NULL; word = strtok(NULL, " \t")) {
-    words[count++] = word;
-  }
-  if (count > 0 && strcmp(words[0], "exec") == 0) {
-    return words + 1;
-  }
-  return words;
-}
-
 int main(int argc, char** argv) {
-  int n = 0, grace = 5, cmd = -1, direct = 0;
-  for (int i = 1; i < argc; ++i) {
-    if (strcmp(argv[i], "-n") == 0 && i + 1 < argc) {
-      n = atoi(argv[++i]);
-    } else if (strcmp(argv[i], "-x") == 0) {
-      direct = 1;
-    } else if (strcmp(argv[i], "-g") == 0 && i + 1 < argc) {
-      grace = atoi(argv[++i]);
-    } else if (strcmp(argv[i], "--") == 0 && i + 1 < argc) {
-      cmd = i + 1;
-      break;
-    }
-  }
-  if (n <= 0 || cmd < 0) {
+  struct runner_args args;
+  if (!parse_runner_args(argc, argv, NULL, &args)) {
     fprintf(stderr, "usage: bench_spawn [-g GRACE_S] [-x] -n N -- COMMAND\n");
     return 2;
   }
+  const int n = args.n, grace = args.grace, cmd = args.command, direct = args.direct;
   sigset_t all, original;
   sigfillset(&all);
   sigprocmask(SIG_SETMASK, &all, &original);
